@@ -1,0 +1,77 @@
+# Daily commands. `make run` serves the archive; `make test` runs the whole suite.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+PORT ?= 8000
+POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: run serve install install-test sample migrate test test-sqlite test-postgres browser-deps lint format bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+# Load the sample archive from fixtures/ (idempotent) and build the search index.
+sample: migrate
+	$(PY) manage.py load_sample
+
+run: sample
+	@echo "Parley is serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production-style server: gunicorn + whitenoise, DJANGO_DEBUG=0 (see README, "Production").
+serve: sample
+	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput
+	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn archive.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile -
+
+# Debian's chromium for the browser tests (Playwright's own browser download does not work here).
+browser-deps:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+			|| echo "Could not install chromium: browser tests will be skipped."; \
+	else echo "chromium is not installed and cannot be installed here: browser tests will be skipped."; fi
+
+test: install-test browser-deps test-sqlite test-postgres
+
+test-sqlite: install-test
+	@echo "== Test suite on SQLite + Whoosh =="
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL (the database search engine); skipped, not failed, without a server.
+test-postgres: install-test
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(POSTGRES_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== Test suite on PostgreSQL ($(POSTGRES_TEST_URL)) =="; \
+		DATABASE_URL=$(POSTGRES_TEST_URL) $(PY) -m pytest -n 2 $(PYTEST_ARGS); \
+	else \
+		echo "SKIPPED: no PostgreSQL answers at $(POSTGRES_TEST_URL); the PostgreSQL run of the suite was skipped."; \
+	fi
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-test
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: install-test
+	$(PY) benchmarks/bench.py --turns 10000
+
+clean:
+	rm -rf var test-artifacts .pytest_cache

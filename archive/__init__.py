@@ -1,0 +1,1 @@
+"""Parley: a searchable archive of diplomatic interviews, press briefings and remarks."""

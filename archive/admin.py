@@ -1,0 +1,1 @@
+"""Curation in the Django admin. (Placeholder: replaced by the foundation work.)"""

@@ -1,0 +1,3 @@
+"""Read-only JSON API. (Placeholder: replaced by the pages work.)"""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Atom feeds. (Placeholder: replaced by the pages work.)"""
+
+urlpatterns: list = []

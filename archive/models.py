@@ -1,0 +1,315 @@
+"""The archive's data: speakers and their aliases, transcripts and their turns, topics and tags."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+STAGE_DIRECTION_RE = re.compile(r"(\((?:[^()]{1,80})\)|\[(?:[^\[\]]{1,80})\])")
+
+
+def unique_slug(model: type[models.Model], text: str, *, max_length: int = 80, exclude_pk=None) -> str:
+    """A slug for `text` that no other row of `model` uses yet ("blinken", "blinken-2", ...)."""
+    base = slugify(text, allow_unicode=False)[:max_length].strip("-") or "item"
+    candidate, n = base, 1
+    others = model._default_manager.all()
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    while others.filter(slug=candidate).exists():
+        n += 1
+        suffix = f"-{n}"
+        candidate = f"{base[: max_length - len(suffix)]}{suffix}"
+    return candidate
+
+
+def new_turn_key() -> str:
+    """A short random key for a turn's permalink (stable across re-ingest)."""
+    return secrets.token_hex(5)
+
+
+class SpeakerQuerySet(models.QuerySet):
+    def with_turn_counts(self) -> SpeakerQuerySet:
+        """Annotate `turn_count`: published speech turns only."""
+        return self.annotate(
+            turn_count=Count(
+                "turns",
+                filter=Q(turns__transcript__published=True, turns__kind=Turn.Kind.SPEECH),
+            )
+        )
+
+    def public(self) -> SpeakerQuerySet:
+        """Speakers with at least one turn in a published transcript."""
+        return self.filter(turns__transcript__published=True).distinct()
+
+
+class Speaker(models.Model):
+    """A person or a role that speaks in transcripts."""
+
+    class Kind(models.TextChoices):
+        OFFICIAL = "official", "Official"
+        JOURNALIST = "journalist", "Journalist"
+        MODERATOR = "moderator", "Moderator"
+        INTERPRETER = "interpreter", "Interpreter"
+        UNIDENTIFIED = "unidentified", "Unidentified"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField("title or role", max_length=200, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OFFICIAL)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SpeakerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind"], name="speaker_kind_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Speaker, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:speaker_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_questioner(self) -> bool:
+        return self.kind in {self.Kind.JOURNALIST, self.Kind.MODERATOR, self.Kind.UNIDENTIFIED}
+
+
+class SpeakerAlias(models.Model):
+    """A label under which a speaker appears in transcripts ("SECRETARY BLINKEN")."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
+    label = models.CharField(max_length=200, help_text="The label as printed, without its colon.")
+    key = models.CharField(
+        max_length=200,
+        unique=True,
+        editable=False,
+        help_text="Normalised label used for matching (case, spacing and full stops ignored).",
+    )
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name_plural = "speaker aliases"
+
+    def __str__(self) -> str:
+        return f"{self.label} → {self.speaker}"
+
+    def save(self, *args, **kwargs):
+        from archive.ingest.labels import label_key
+
+        self.key = label_key(self.label)
+        super().save(*args, **kwargs)
+
+
+class TranscriptQuerySet(models.QuerySet):
+    def published(self) -> TranscriptQuerySet:
+        return self.filter(published=True)
+
+
+class Transcript(models.Model):
+    """One interview, briefing or set of remarks, as ingested."""
+
+    class Kind(models.TextChoices):
+        INTERVIEW = "interview", "Interview"
+        BRIEFING = "briefing", "Press briefing"
+        PRESS_CONFERENCE = "press-conference", "Press conference"
+        REMARKS = "remarks", "Remarks"
+        CALL = "call", "Press call"
+        GAGGLE = "gaggle", "Press gaggle"
+        STATEMENT = "statement", "Statement"
+        OTHER = "other", "Other"
+
+    # Metadata fields a curator may edit; an edited field is listed in `curated_fields`
+    # and a re-ingest (--update) leaves it alone.
+    CURATABLE_FIELDS = ("title", "date", "kind", "outlet", "location", "source_url", "source_name", "language")
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, unique=True)
+    date = models.DateField(null=True, blank=True, db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER, db_index=True)
+    outlet = models.CharField("outlet or venue", max_length=200, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    source_name = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=12, default="en")
+    source_key = models.CharField(
+        max_length=500,
+        unique=True,
+        help_text="Where the transcript came from (source URL or file name): re-ingesting the same "
+        "source updates this transcript.",
+    )
+    original_text = models.TextField(help_text="The text exactly as ingested.")
+    content_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the original text.")
+    published = models.BooleanField(default=True, db_index=True)
+    curated_fields = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TranscriptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "title"]
+        indexes = [models.Index(fields=["published", "-date"], name="transcript_pub_date_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            stem = f"{self.date:%Y-%m-%d} {self.title}" if self.date else self.title
+            self.slug = unique_slug(Transcript, stem, max_length=100, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:transcript_detail", kwargs={"slug": self.slug})
+
+
+class TurnQuerySet(models.QuerySet):
+    def published(self) -> TurnQuerySet:
+        return self.filter(transcript__published=True)
+
+    def speech(self) -> TurnQuerySet:
+        return self.filter(kind=Turn.Kind.SPEECH)
+
+    def by_speaker(self, speaker: Speaker) -> TurnQuerySet:
+        return self.filter(speaker=speaker)
+
+    def on_topic(self, topic: Topic) -> TurnQuerySet:
+        return self.filter(topic_tags__topic=topic, topic_tags__rejected=False)
+
+    def for_listing(self) -> TurnQuerySet:
+        """What a list of turns shows: speaker and transcript without a query per row."""
+        return self.select_related("speaker", "transcript")
+
+
+class Turn(models.Model):
+    """One labelled contribution to a transcript, in order."""
+
+    class Kind(models.TextChoices):
+        SPEECH = "speech", "Speech"
+        NARRATIVE = "narrative", "Stage direction / narrative"
+
+    transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="turns")
+    position = models.PositiveIntegerField()
+    key = models.CharField(max_length=16, unique=True, default=new_turn_key, editable=False)
+    label = models.CharField(max_length=200, blank=True, help_text="The label exactly as printed.")
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.PROTECT, related_name="turns", null=True, blank=True
+    )
+    speaker_curated = models.BooleanField(
+        default=False, help_text="Set when a curator chose the speaker; a re-ingest keeps it."
+    )
+    text = models.TextField(help_text="Paragraphs separated by a blank line.")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SPEECH)
+    topics = models.ManyToManyField("Topic", through="TurnTopic", related_name="turns", blank=True)
+
+    objects = TurnQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["transcript", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["transcript", "position"], name="turn_unique_position"),
+        ]
+        indexes = [models.Index(fields=["speaker", "transcript"], name="turn_speaker_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.transcript} #{self.position} ({self.label or self.get_kind_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:turn_detail", kwargs={"key": self.key})
+
+    def get_context_url(self) -> str:
+        """The transcript page opened at this turn."""
+        return f"{self.transcript.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"t{self.position}"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.text.split("\n\n") if p.strip()]
+
+    def paragraph_parts(self) -> list[list[tuple[str, bool]]]:
+        """Each paragraph as (text, is_stage_direction) pieces, so pages can set
+        "(Laughter.)" or "(As interpreted.)" apart without changing the stored text."""
+        result = []
+        for paragraph in self.paragraphs:
+            pieces = [(piece, bool(STAGE_DIRECTION_RE.fullmatch(piece))) for piece in STAGE_DIRECTION_RE.split(paragraph) if piece]
+            result.append(pieces)
+        return result
+
+
+class Topic(models.Model):
+    """An issue that statements are about, identified by phrases ("JCPOA", "Iran nuclear deal")."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    phrases = models.TextField(
+        blank=True,
+        help_text="One phrase per line; a turn that contains any of them is tagged automatically. "
+        "Case and apostrophe styles are ignored.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Topic, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:topic_detail", kwargs={"slug": self.slug})
+
+    @property
+    def phrase_list(self) -> list[str]:
+        return [line.strip() for line in self.phrases.splitlines() if line.strip()]
+
+
+class TurnTopic(models.Model):
+    """A turn tagged with a topic, automatically or by a curator.
+
+    A curator's decision (origin=curator) is never changed by automatic tagging: a tag the
+    curator removed stays as `rejected=True` so that re-tagging does not bring it back.
+    """
+
+    class Origin(models.TextChoices):
+        AUTO = "auto", "Automatic"
+        CURATOR = "curator", "Curator"
+
+    turn = models.ForeignKey(Turn, on_delete=models.CASCADE, related_name="topic_tags")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="turn_tags")
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.AUTO)
+    rejected = models.BooleanField(
+        default=False, help_text="A curator removed this tag; automatic tagging will not add it back."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["topic", "turn"]
+        constraints = [models.UniqueConstraint(fields=["turn", "topic"], name="turntopic_unique")]
+        indexes = [models.Index(fields=["topic", "rejected"], name="turntopic_topic_idx")]
+
+    def __str__(self) -> str:
+        state = "rejected" if self.rejected else self.get_origin_display().lower()
+        return f"{self.topic} on {self.turn} ({state})"

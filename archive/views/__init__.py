@@ -1,0 +1,1 @@
+"""Thin views of the public archive, one module per kind of page."""

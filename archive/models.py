@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -13,7 +14,9 @@ from django.utils.text import slugify
 STAGE_DIRECTION_RE = re.compile(r"(\((?:[^()]{1,80})\)|\[(?:[^\[\]]{1,80})\])")
 
 
-def unique_slug(model: type[models.Model], text: str, *, max_length: int = 80, exclude_pk=None) -> str:
+def unique_slug(
+    model: type[models.Model], text: str, *, max_length: int = 80, exclude_pk=None
+) -> str:
     """A slug for `text` that no other row of `model` uses yet ("blinken", "blinken-2", ...)."""
     base = slugify(text, allow_unicode=False)[:max_length].strip("-") or "item"
     candidate, n = base, 1
@@ -134,7 +137,16 @@ class Transcript(models.Model):
 
     # Metadata fields a curator may edit; an edited field is listed in `curated_fields`
     # and a re-ingest (--update) leaves it alone.
-    CURATABLE_FIELDS = ("title", "date", "kind", "outlet", "location", "source_url", "source_name", "language")
+    CURATABLE_FIELDS = (
+        "title",
+        "date",
+        "kind",
+        "outlet",
+        "location",
+        "source_url",
+        "source_name",
+        "language",
+    )
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=100, unique=True)
@@ -152,7 +164,9 @@ class Transcript(models.Model):
         "source updates this transcript.",
     )
     original_text = models.TextField(help_text="The text exactly as ingested.")
-    content_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the original text.")
+    content_hash = models.CharField(
+        max_length=64, unique=True, help_text="SHA-256 of the original text."
+    )
     published = models.BooleanField(default=True, db_index=True)
     curated_fields = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -248,7 +262,11 @@ class Turn(models.Model):
         "(Laughter.)" or "(As interpreted.)" apart without changing the stored text."""
         result = []
         for paragraph in self.paragraphs:
-            pieces = [(piece, bool(STAGE_DIRECTION_RE.fullmatch(piece))) for piece in STAGE_DIRECTION_RE.split(paragraph) if piece]
+            pieces = [
+                (piece, bool(STAGE_DIRECTION_RE.fullmatch(piece)))
+                for piece in STAGE_DIRECTION_RE.split(paragraph)
+                if piece
+            ]
             result.append(pieces)
         return result
 
@@ -301,7 +319,8 @@ class TurnTopic(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="turn_tags")
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.AUTO)
     rejected = models.BooleanField(
-        default=False, help_text="A curator removed this tag; automatic tagging will not add it back."
+        default=False,
+        help_text="A curator removed this tag; automatic tagging will not add it back.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -313,3 +332,22 @@ class TurnTopic(models.Model):
     def __str__(self) -> str:
         state = "rejected" if self.rejected else self.get_origin_display().lower()
         return f"{self.topic} on {self.turn} ({state})"
+
+
+class TurnSearchDocument(models.Model):
+    """The full-text search vectors of one turn, for the PostgreSQL search engine.
+
+    On PostgreSQL a trigger on the turn table (migration 0002) fills this row in the same
+    statement that writes the turn, so the database index is always in the same transaction as
+    the data. `stemmed` (English configuration) answers words, `exact` ("simple" configuration,
+    no stemming) answers quoted phrases. On SQLite the table exists but stays empty.
+    """
+
+    turn = models.OneToOneField(
+        Turn, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    stemmed = SearchVectorField(null=True)
+    exact = SearchVectorField(null=True)
+
+    def __str__(self) -> str:
+        return f"search document of {self.turn_id}"

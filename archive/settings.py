@@ -132,14 +132,20 @@ STORAGES = {
 # Search: haystack with the embedded Whoosh index by default; any haystack engine by setting.
 # Which engine answers the search page: "whoosh" (haystack, the embedded default) or "postgres"
 # (full-text search inside PostgreSQL); "postgres" by default when the database is PostgreSQL.
-PARLEY_SEARCH_ENGINE = os.environ.get("PARLEY_SEARCH_ENGINE") or ("postgres" if IS_POSTGRES else "whoosh")
+PARLEY_SEARCH_ENGINE = os.environ.get("PARLEY_SEARCH_ENGINE") or (
+    "postgres" if IS_POSTGRES else "whoosh"
+)
 if PARLEY_SEARCH_ENGINE not in {"whoosh", "postgres"}:
     raise ImproperlyConfigured("PARLEY_SEARCH_ENGINE must be 'whoosh' or 'postgres'.")
 if PARLEY_SEARCH_ENGINE == "postgres" and not IS_POSTGRES:
-    raise ImproperlyConfigured("PARLEY_SEARCH_ENGINE=postgres needs DATABASE_URL to point at PostgreSQL.")
+    raise ImproperlyConfigured(
+        "PARLEY_SEARCH_ENGINE=postgres needs DATABASE_URL to point at PostgreSQL."
+    )
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": os.environ.get("PARLEY_HAYSTACK_ENGINE", "archive.search_backend.ParleyWhooshEngine"),
+        "ENGINE": os.environ.get(
+            "PARLEY_HAYSTACK_ENGINE", "archive.search_backend.ParleyWhooshEngine"
+        ),
         "PATH": os.environ.get("PARLEY_INDEX_DIR") or str(DATA_DIR / "whoosh_index"),
         "URL": os.environ.get("PARLEY_HAYSTACK_URL", ""),
         "INDEX_NAME": os.environ.get("PARLEY_HAYSTACK_INDEX_NAME", "parley"),

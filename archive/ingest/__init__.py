@@ -1,0 +1,1 @@
+"""Turning transcript files (text or saved web pages) into speaker turns, without Django."""

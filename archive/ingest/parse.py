@@ -1,0 +1,683 @@
+"""Parse a transcript's text into speaker turns, plus its title, date and location.
+
+The work is done in three steps, each a plain function below:
+
+1. ``_classify`` looks at every line alone: blank, time stamp / "END", raw HTML, a line that
+   may start a speaker turn ("SECRETARY BLINKEN:", "Q    Thank you", "问："), or text.
+   Mixed-case candidates ("Vladimir Putin:") are only accepted in ``_accept_labels``, which
+   looks at the whole document (does the label recur? does it share a surname?), so that
+   prose such as "Germany: we ..." or "the answer is this:" is never taken for a speaker.
+2. ``_read_header`` turns the lines before the first turn into title / date / location, and
+   ``_footer_start`` finds where the page footer begins after the last turn.
+3. ``_assemble`` builds turns from the paragraphs in between.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive.ingest.labels import is_anonymous, is_answer_placeholder, label_key
+from archive.ingest.sources import SourceRule, detect_source, get_rule
+
+__all__ = ["ParseError", "ParsedTranscript", "ParsedTurn", "parse_text"]
+
+
+class ParseError(ValueError):
+    """The text cannot be read as a transcript; ``line`` points at the problem when known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        self.message = message
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclass
+class ParsedTurn:
+    position: int
+    label: str
+    text: str
+    kind: str
+    line: int
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return self.text.split("\n\n") if self.text else []
+
+
+@dataclass
+class ParsedTranscript:
+    title: str | None
+    date: datetime.date | None
+    location: str | None
+    source_url: str | None
+    source_name: str | None
+    kind: str | None
+    language: str
+    turns: list[ParsedTurn]
+    warnings: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# Text normalisation
+
+# Non-breaking and typographic spaces become plain spaces; zero-width characters go away.
+_SPACE_TABLE = {
+    ord(c): " "
+    for c in "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u205f\u3000\t\f\v"
+}
+_SPACE_TABLE.update({ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"})
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+_SPACES = re.compile(r"\s+")
+
+
+def _split_lines(text: str) -> list[str]:
+    """Lines with every kind of space made plain and outer spaces removed; index = line - 1."""
+    return [line.strip() for line in _NEWLINES.sub("\n", text).translate(_SPACE_TABLE).split("\n")]
+
+
+def _squash(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+# --------------------------------------------------------------------------------------------
+# Step 1: line classification
+
+_TIME = r"\d{1,2}[:.]\d{2}(?:\s*[AaPp]\.?\s*[Mm]\.?)?(?:\s+\(?[A-Z]{2,5}\)?)?"
+_STAMP = re.compile(
+    rf"^[*_\s]*(?:\(?{_TIME}\)?|END\.?(?:\s+{_TIME})?|ENDS?\.?|\(END\)|-+\s*END\s*-+|#\s*#\s*#|###)[*_\s]*$"
+)
+_HTML_ONLY = re.compile(r"^(?:<[^>]*>\s*)+$")
+
+# "Q    Thank you", "Q\u00a0 Thank you" (already a space), "Q: ...", a lone "Q", "Q (Inaudible.)".
+# A single space must be followed by something that cannot continue a sentence ("Q and A").
+_Q_LINE = re.compile(r"^Q(?:\s*:\s*|\s{2,}|\s(?=[^\sa-z])|$)(?P<rest>.*)$")
+_COLON_LABEL = re.compile(
+    r"^(?P<label>[^:：()\[\]]{1,80}?)\s*(?P<note>[(\[][^()\[\]]{1,60}[)\]])?\s*[:：]\s*(?P<rest>.*)$"
+)
+_CAPS_LABEL = re.compile(r"[^\W\d_][\w.'’\- &/]*")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# Characters that make a short CJK phrase before "：" prose ("他说：") rather than a name.
+_CJK_PROSE = set("说讲道是的了我你他她它们这那和在有就也都而")
+_CONNECTORS = {
+    "of", "the", "for", "and", "on", "de", "del", "della", "der", "den", "van", "von", "da", "di",
+    "du", "des", "la", "le", "el", "al", "bin", "ibn", "y", "e", "zu", "dos", "das",
+}  # fmt: skip
+# First words of sentences that end in a colon ("So the question is:", "Here's how:").
+_PROSE_STARTS = {
+    "i", "i'm", "i’m", "we", "you", "he", "she", "it", "they", "the", "a", "an", "so", "and", "but",
+    "or", "if", "then", "this", "that", "these", "those", "here", "here's", "here’s", "there",
+    "to", "let", "let's", "let’s", "look", "now", "well", "first", "second", "third", "fourth",
+    "finally", "last", "lastly", "next", "note", "also", "again", "yes", "no", "ok", "okay",
+    "today", "tonight", "yesterday", "tomorrow", "in", "on", "at", "for", "with", "as", "from",
+    "by", "about", "what", "why", "how", "when", "where", "who", "which", "our", "my", "your",
+    "his", "her", "their", "its", "one", "two", "three", "all", "some", "many", "each", "every",
+    "please", "thank", "thanks", "just", "quick", "another", "other", "more", "update",
+    "example", "remember", "listen", "bottom", "point",
+}  # fmt: skip
+# Role words accepted as labels even once; anonymous/answer labels come from labels.py.
+_ROLES = {
+    "moderator", "interpreter", "translator", "operator", "host", "presenter", "interviewer",
+    "chair", "chairman", "chairwoman", "chairperson", "anchor", "narrator", "announcer", "speaker",
+    "主持人", "翻译", "司会", "moderador", "moderadora", "intérprete", "dolmetscher", "moderatorin",
+    "ведущий", "модератор", "переводчик", "modérateur", "interprète", "modératrice",
+}  # fmt: skip
+
+
+@dataclass(slots=True)
+class _Line:
+    number: int  # 1-based line number in the decoded input
+    text: str
+    kind: str = "text"  # "blank" | "stamp" | "html" | "label" | "candidate" | "text"
+    label: str = ""
+    rest: str = ""
+    style: str = ""  # for labels and candidates: "q", "caps", "mixed", "cjk"
+
+
+def _is_caps_label(label: str) -> bool:
+    if len(label) > 60 or len(label.split()) > 8 or not _CAPS_LABEL.fullmatch(label):
+        return False
+    return label == label.upper() and label != label.lower()
+
+
+def _looks_like_name(label: str) -> bool:
+    """'Vladimir Putin', 'President of Russia Vladimir Putin', 'Question'; not 'So the answer is'."""
+    words = label.split()
+    if not 1 <= len(words) <= 6 or len(label) > 60:
+        return False
+    if any(ch in label for ch in ',;!?"“”«»') or words[0].casefold() in _PROSE_STARTS:
+        return False
+    if words[-1].casefold() in _CONNECTORS:
+        return False
+    for word in words:
+        if word.casefold() in _CONNECTORS:
+            continue
+        core = word.lstrip("'‘’\"")
+        if core[:1].islower() and "-" in core:  # "al-Sudani", "bin-Zayed"
+            core = core.rsplit("-", 1)[-1]
+        first = core[:1]
+        if not first or not (first.isupper() or first.isdigit()):
+            return False
+    return words[0][:1].isupper()
+
+
+def _looks_like_cjk_label(label: str) -> bool:
+    compact = label.replace(" ", "")
+    if not 1 <= len(compact) <= 8 or not _CJK.search(compact):
+        return False
+    if any(ch in _CJK_PROSE for ch in compact):
+        return False
+    return all(_CJK.match(ch) or ch in "·・•" for ch in compact)
+
+
+def _is_role(label: str) -> bool:
+    key = label_key(label)
+    return is_anonymous(label) or is_answer_placeholder(label) or key in _ROLES
+
+
+def _classify(lines: list[str], rule: SourceRule) -> list[_Line]:
+    out: list[_Line] = []
+    for number, text in enumerate(lines, start=1):
+        line = _Line(number, text)
+        out.append(line)
+        if not text:
+            line.kind = "blank"
+        elif _STAMP.match(text):
+            line.kind = "stamp"
+        elif text[0] == "<" and _HTML_ONLY.match(text):
+            line.kind = "html"
+        elif (m := _Q_LINE.match(text)) is not None:
+            line.kind, line.label, line.rest, line.style = "label", "Q", m["rest"], "q"
+        elif (m := _COLON_LABEL.match(text)) is not None:
+            _classify_colon_line(line, m, rule)
+    return out
+
+
+def _classify_colon_line(line: _Line, m: re.Match[str], rule: SourceRule) -> None:
+    label, rest = _squash(m["label"]), m["rest"]
+    if m["note"]:
+        # "Emmanuel Macron (retranslated): ..." -> the note opens the turn's text.
+        rest = f"{m['note']} {rest}".strip()
+    if not label or rule.is_non_speaker(label):
+        return
+    if _is_caps_label(label):
+        # An all-caps "LABEL: ALL CAPS HEADLINE" is a heading, not somebody speaking.
+        shouting = rest == rest.upper() and rest != rest.lower() and len(rest.split()) > 3
+        if not shouting:
+            line.kind, line.style = "label", "caps"
+    elif _looks_like_cjk_label(label):
+        line.kind, line.style = "candidate", "cjk"
+    elif _looks_like_name(label) and not (rest[:1].isalpha() and rest[:1].islower()):
+        # "Germany: we will ..." continues a sentence; a speaker's words start afresh.
+        line.kind, line.style = "candidate", "mixed"
+    if line.kind != "text":
+        line.label, line.rest = label, rest
+
+
+def _surname(label: str) -> str:
+    words = label_key(label).split()
+    return words[-1] if words else ""
+
+
+def _accept_labels(lines: list[_Line]) -> None:
+    """Promote mixed-case and CJK candidates that the whole document vouches for."""
+    candidates = [ln for ln in lines if ln.kind == "candidate"]
+    if not candidates:
+        return
+    counts: dict[str, int] = {}
+    for ln in candidates:
+        key = label_key(ln.label)
+        counts[key] = counts.get(key, 0) + 1
+
+    def vouched(ln: _Line) -> bool:
+        if _is_role(ln.label):
+            return True
+        n = counts[label_key(ln.label)]
+        # A lone capitalised word ("Germany:", "Finally:") needs more evidence than a name.
+        return n >= 3 if (ln.style == "mixed" and len(ln.label.split()) == 1) else n >= 2
+
+    for ln in candidates:
+        if vouched(ln):
+            ln.kind = "label"
+
+    # Second chance for one-off labels: "Putin:" after "President of Russia Vladimir Putin:".
+    accepted = [ln for ln in lines if ln.kind == "label"]
+    surnames = {_surname(ln.label) for ln in accepted if len(ln.label.split()) >= 2}
+    named_mixed = any(ln.style == "mixed" and not _is_role(ln.label) for ln in accepted)
+    has_caps = any(ln.style == "caps" and not _is_role(ln.label) for ln in accepted)
+    for ln in candidates:
+        if ln.kind == "label":
+            continue
+        words = ln.label.split()
+        if _surname(ln.label) in surnames:
+            ln.kind = "label"
+        elif (
+            ln.style == "mixed"
+            and named_mixed
+            and not has_caps
+            and 2 <= len(words) <= 3
+            and not any(w.casefold() in _CONNECTORS for w in words)
+        ):
+            # In a "Firstname Lastname:" transcript a speaker who talks once is still a speaker.
+            ln.kind = "label"
+
+    for ln in candidates:
+        if ln.kind == "candidate":
+            ln.kind = "text"
+
+
+# --------------------------------------------------------------------------------------------
+# Dates, times, places
+
+_MONTHS = {
+    # English
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12,
+    "dec": 12,
+    # German, French, Spanish, Italian, Portuguese (the ones that differ from English)
+    "januar": 1, "februar": 2, "märz": 3, "mai": 5, "juni": 6, "juli": 7, "oktober": 10,
+    "dezember": 12, "janvier": 1, "février": 2, "mars": 3, "avril": 4, "juin": 6, "juillet": 7,
+    "août": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "enero": 1,
+    "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
+    "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
+    "settembre": 9, "ottobre": 10, "dicembre": 12, "janeiro": 1, "fevereiro": 2, "março": 3,
+    "maio": 5, "junho": 6, "julho": 7, "setembro": 9, "outubro": 10, "novembro": 11,
+    "dezembro": 12,
+    # Russian (genitive, as in dates)
+    "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7,
+    "августа": 8, "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
+}  # fmt: skip
+_MONTH_RE = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+_DATE_PATTERNS = [
+    # December 3, 2021 / Dec. 3, 2021
+    (re.compile(rf"\b(?P<m>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I), None),
+    # 3 December 2021 / 3. Dezember 2021 / 3 de diciembre de 2021 / 3 декабря 2021
+    (re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<m>{_MONTH_RE})\.?,?\s+(?:de\s+)?(?P<y>\d{{4}})\b", re.I), None),
+    (re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"), int),
+    (re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"), int),
+]  # fmt: skip
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _find_date(text: str) -> tuple[datetime.date, re.Match[str]] | None:
+    for pattern, month_type in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            month = int(m["m"]) if month_type else _MONTHS[m["m"].casefold()]
+            try:
+                return datetime.date(int(m["y"]), month, int(m["d"])), m
+            except ValueError:
+                continue
+    return None
+
+
+_TIME_ANYWHERE = re.compile(_TIME)
+
+
+def _date_line(text: str) -> datetime.date | None:
+    """The date when the line is essentially a date ("Friday, December 3, 2021, 14:30")."""
+    if len(text) > 80:
+        return None
+    found = _find_date(text)
+    if not found:
+        return None
+    date, m = found
+    leftover = _TIME_ANYWHERE.sub(" ", text[: m.start()] + " " + text[m.end() :])
+    return date if len(_WORDS.findall(leftover)) <= 3 else None
+
+
+_META = re.compile(
+    r"^(?P<key>location|place|venue|date|delivered on|published|source|url)\s*[:：]\s*(?P<value>.*)$",
+    re.I,
+)
+_URL = re.compile(r"^(?:(?:source|url|link)\s*[:：]\s*)?<?(?P<url>https?://\S+?)>?$", re.I)
+_KIND_WORDS = {
+    "interview", "remarks", "readout", "transcript", "press briefing", "briefing", "speech",
+    "statement", "press release", "press conference", "news", "media note", "fact sheet",
+}  # fmt: skip
+
+
+def _is_place_like(text: str) -> bool:
+    words = text.split()
+    if not 1 <= len(words) <= 8 or len(text) > 80 or ":" in text or not text[0].isupper():
+        return False
+    if text.casefold() in _KIND_WORDS or _STAMP.match(text) or _find_date(text):
+        return False
+    return not text.endswith(("?", "!", ".")) or text.endswith(("D.C.", ".C."))
+
+
+_KINDS = [
+    ("interview", re.compile(r"\binterview", re.I)),
+    ("gaggle", re.compile(r"\bgaggle", re.I)),
+    ("press-conference", re.compile(r"\b(?:press|news) conference|记者会|пресс-конференц", re.I)),
+    ("call", re.compile(r"\b(?:press call|phone call|telephone|teleconference|conference call|call)\b", re.I)),
+    ("briefing", re.compile(r"\bbriefing|брифинг", re.I)),
+    ("remarks", re.compile(r"\b(?:remarks|statement|speech|address)\b", re.I)),
+]  # fmt: skip
+
+
+def _guess_kind(title: str | None) -> str | None:
+    if title:
+        for kind, pattern in _KINDS:
+            if pattern.search(title):
+                return kind
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Step 2: header and footer
+
+_PARENTHETICAL = re.compile(r"^[(\[].*[)\]]$")
+
+
+@dataclass
+class _Header:
+    title: str | None = None
+    date: datetime.date | None = None
+    location: str | None = None
+    source_url: str | None = None
+    lines: list[str] = field(default_factory=list)
+    narrative: list[tuple[int, str]] = field(default_factory=list)  # (line, paragraph)
+
+
+def _read_header(lines: list[_Line], rule: SourceRule, hints: dict[str, str]) -> _Header:
+    """Title, date, location and stage directions from the lines before the first turn."""
+    header = _Header()
+    meta: dict[str, str] = {}
+    kept: list[str] = []
+    pending_key: str | None = None
+    for ln in lines:
+        text = _squash(ln.text.strip("*_ "))
+        if not text or ln.kind == "html" or rule.is_chrome(text):
+            continue
+        if pending_key:
+            meta.setdefault(pending_key, text)
+            pending_key = None
+        if (m := _URL.match(text)) is not None:
+            header.source_url = header.source_url or m["url"]
+            continue
+        if (m := _META.match(text)) is not None:
+            key = m["key"].casefold()
+            if m["value"]:
+                meta.setdefault(key, m["value"])
+            else:
+                pending_key = key
+                continue
+        if _PARENTHETICAL.match(text) and not _find_date(text) and len(text.split()) >= 2:
+            header.narrative.append((ln.number, text))
+            continue
+        kept.append(text)
+    header.lines = kept
+
+    date_index = None
+    for i, text in enumerate(kept):
+        if (date := _date_line(text)) is not None:
+            header.date, date_index = date, i
+            break
+    header.title = _pick_title(kept, hints.get("title"))
+    if header.date is None:
+        for text in (
+            meta.get("date"),
+            meta.get("delivered on"),
+            meta.get("published"),
+            header.title,
+        ):
+            if text and (found := _find_date(text)):
+                header.date = found[0]
+                break
+
+    if meta.get("location") or meta.get("place") or meta.get("venue"):
+        header.location = meta.get("location") or meta.get("place") or meta.get("venue")
+    elif date_index is not None:
+        places: list[str] = []
+        for text in kept[date_index + 1 :]:
+            if _STAMP.match(text) or len(places) == 3:
+                break
+            if _date_line(text) or _PARENTHETICAL.match(text):
+                continue
+            if not _is_place_like(text):
+                break
+            places.append(text)
+        if not places and date_index > 0:
+            before = kept[date_index - 1]
+            if before != header.title and _is_place_like(before):
+                places.append(before)
+        header.location = ", ".join(places) or None
+    return header
+
+
+def _pick_title(kept: list[str], hint: str | None) -> str | None:
+    candidates = [
+        t
+        for t in kept
+        if not _date_line(t)
+        and not _STAMP.match(t)
+        and t.casefold() not in _KIND_WORDS
+        and not _META.match(t)
+        and len(t) >= 8
+        and not _PARENTHETICAL.match(t)
+    ]
+    if hint:
+        hint_key = hint.casefold()
+        for t in candidates:
+            if t.casefold() in hint_key or hint_key in t.casefold():
+                return t
+    if candidates:
+        return candidates[0]
+    return _squash(hint) if hint else None
+
+
+def _footer_start(lines: list[_Line], last_label: int, rule: SourceRule) -> int:
+    """Index of the first footer line after the last turn's label line (len(lines) if none)."""
+    for i in range(last_label + 1, len(lines)):
+        if lines[i].kind != "blank" and rule.is_footer_marker(lines[i].text):
+            return i
+    return len(lines)
+
+
+_SENTENCE_END = (".", "!", "?", "…", '"', "”", "’", ")", "]", ":", ";", ",", "»", "。", "！", "？")
+_CLOSINGS = {"thank", "thanks", "okay", "ok", "bye", "goodbye", "good", "yes", "no", "great", "all"}
+
+
+def _is_link_like(text: str) -> bool:
+    """A related-page link or a lone site name: short, title-cased, no sentence punctuation."""
+    words = text.split()
+    if not words or len(words) > 12 or len(text) > 100 or text.endswith(_SENTENCE_END):
+        return False
+    if words[0].casefold().strip(",") in _CLOSINGS:
+        return False
+    content = [w for w in words if w.casefold() not in _CONNECTORS and w[:1].isalpha()]
+    if not content:
+        return False
+    capitalised = sum(1 for w in content if w[:1].isupper())
+    return capitalised / len(content) >= 0.75
+
+
+# --------------------------------------------------------------------------------------------
+# Step 3: turns
+
+
+def _is_hard_wrapped(lines: list[_Line]) -> bool:
+    """True when paragraphs are wrapped over several short lines (join them with spaces).
+
+    Otherwise every line is its own paragraph: pages copied from the web put one paragraph on a
+    line, sometimes without blank lines between them.
+    """
+    lengths = [len(ln.text) for ln in lines if ln.kind in ("text", "label")]
+    if len(lengths) < 8:
+        return False
+    long_lines = sum(1 for n in lengths if n > 110)
+    if long_lines > len(lengths) * 0.02:
+        return False
+    body = [n for n in lengths if n >= 30]
+    return len(body) >= 5 and 55 <= statistics.median(body) <= 100
+
+
+def _assemble(
+    lines: list[_Line], rule: SourceRule, wrapped: bool
+) -> list[tuple[str, int, list[str]]]:
+    """(label, line, paragraphs) for each labelled turn in ``lines`` (which start at a label)."""
+    turns: list[tuple[str, int, list[str]]] = []
+    paragraph: list[str] = []
+    paragraphs: list[str] = []
+
+    def close_paragraph() -> None:
+        if paragraph:
+            text = _squash(" ".join(paragraph))
+            if text:
+                paragraphs.append(text)
+            paragraph.clear()
+
+    for ln in lines:
+        if ln.kind == "label":
+            close_paragraph()
+            paragraphs = []
+            turns.append((ln.label, ln.number, paragraphs))
+            if ln.rest.strip():
+                paragraph.append(ln.rest)
+        elif ln.kind in ("blank", "stamp"):
+            close_paragraph()
+        elif ln.kind == "html":
+            continue
+        else:
+            if not wrapped:
+                close_paragraph()
+            paragraph.append(ln.text)
+    close_paragraph()
+
+    # Page chrome left at the very end belongs to no one ("U.S. Department of State", links).
+    if turns:
+        last = turns[-1][2]
+        while len(last) > 1 and (rule.is_chrome(last[-1]) or _is_link_like(last[-1])):
+            last.pop()
+    return turns
+
+
+# --------------------------------------------------------------------------------------------
+# Language
+
+_SCRIPTS = [
+    ("ja", re.compile(r"[\u3040-\u30ff]")),
+    ("ko", re.compile(r"[\uac00-\ud7af]")),
+    ("zh", re.compile(r"[\u4e00-\u9fff]")),
+    ("ru", re.compile(r"[\u0400-\u04ff]")),
+    ("ar", re.compile(r"[\u0600-\u06ff]")),
+]
+_STOPWORDS = {
+    "en": {"the", "and", "of", "to", "is", "that", "we", "in", "it", "you"},
+    "de": {"der", "die", "und", "das", "ist", "nicht", "wir", "ich", "mit", "zu"},
+    "fr": {"le", "la", "les", "et", "est", "que", "nous", "des", "pas", "une"},
+    "es": {"el", "la", "los", "y", "es", "que", "de", "en", "no", "una", "las"},
+    "it": {"il", "di", "che", "è", "non", "e", "la", "per", "una", "sono"},
+    "pt": {"o", "de", "que", "não", "e", "os", "uma", "é", "do", "da"},
+}
+
+
+def _guess_language(sample: str) -> str:
+    letters = sum(1 for ch in sample if ch.isalpha()) or 1
+    for code, pattern in _SCRIPTS:
+        if len(pattern.findall(sample)) / letters > 0.2:
+            if code == "zh" and _SCRIPTS[0][1].search(sample):
+                return "ja"
+            return code
+    words = _WORDS.findall(sample.casefold())
+    scores = {code: sum(1 for w in words if w in stop) for code, stop in _STOPWORDS.items()}
+    best = max(scores, key=lambda code: scores[code])
+    return best if scores[best] > scores["en"] else "en"
+
+
+# --------------------------------------------------------------------------------------------
+
+_LONG_TAIL_LINES = 40
+_LONG_TAIL_CHARS = 3000
+_FILENAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def parse_text(
+    text: str,
+    *,
+    filename: str | None = None,
+    source: str | None = None,
+    hints: dict[str, str] | None = None,
+) -> ParsedTranscript:
+    """Parse a decoded transcript.
+
+    ``source`` forces a rule from sources.toml; otherwise it is detected from the text, the
+    file name and ``hints["source_url"]``. ``hints`` (from reading an HTML page: "title",
+    "date", "source_url") fill in what the text itself does not say.
+    """
+    hints = hints or {}
+    if not text or not text.strip():
+        raise ParseError("empty file")
+    raw_lines = _split_lines(text)
+    if source:
+        try:
+            rule = get_rule(source)
+        except KeyError as exc:
+            raise ParseError(exc.args[0]) from None
+    else:
+        rule = detect_source(text, filename=filename, url=hints.get("source_url"))
+
+    lines = _classify(raw_lines, rule)
+    _accept_labels(lines)
+    label_indexes = [i for i, ln in enumerate(lines) if ln.kind == "label"]
+    if not label_indexes:
+        raise ParseError("no speaker labels found")
+    first, last = label_indexes[0], label_indexes[-1]
+
+    header = _read_header(lines[:first], rule, hints)
+    end = _footer_start(lines, last, rule)
+    wrapped = _is_hard_wrapped(lines)
+    assembled = _assemble(lines[first:end], rule, wrapped)
+
+    turns: list[ParsedTurn] = []
+    for line_number, paragraph in header.narrative:
+        turns.append(ParsedTurn(len(turns) + 1, "", paragraph, "narrative", line_number))
+    for label, line_number, paragraphs in assembled:
+        turns.append(
+            ParsedTurn(len(turns) + 1, label, "\n\n".join(paragraphs), "speech", line_number)
+        )
+
+    warnings: list[str] = []
+    tail = lines[last:end]
+    tail_lines = sum(1 for ln in tail if ln.kind == "text")
+    tail_chars = len(turns[-1].text)
+    if tail_lines >= _LONG_TAIL_LINES and tail_chars >= _LONG_TAIL_CHARS:
+        warnings.append(f"no labels found after line {lines[last].number}")
+    if len(header.lines) > _LONG_TAIL_LINES:
+        warnings.append(
+            f"{len(header.lines)} lines before the first speaker label (line "
+            f"{lines[first].number}) were kept as the header"
+        )
+
+    date = header.date
+    if date is None and hints.get("date"):
+        found = _find_date(hints["date"])
+        date = found[0] if found else None
+    if date is None and filename and (m := _FILENAME_DATE.search(Path(filename).name)):
+        try:
+            date = datetime.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            date = None
+
+    sample = "\n".join(t.label + " " + t.text for t in turns)[:20000]
+    return ParsedTranscript(
+        title=header.title,
+        date=date,
+        location=header.location,
+        source_url=hints.get("source_url") or header.source_url,
+        source_name=rule.source_name,
+        kind=_guess_kind(header.title),
+        language=_guess_language(sample),
+        turns=turns,
+        warnings=warnings,
+        header=header.lines,
+    )

@@ -1,0 +1,482 @@
+"""Load parsed transcripts into the database: one transaction per transcript.
+
+``ingest_file`` (the ``ingest`` command) and ``ingest_text`` (the admin's "Add transcript from
+text") are the same code: read, parse, gather metadata, resolve speakers, then save, tag topics
+and report an ``IngestOutcome``. A dry run stops before saving and reports what would be saved.
+
+Natural keys make re-ingesting safe: ``Transcript.source_key`` (the source URL if known, else the
+file name) and ``content_hash`` (SHA-256 of the decoded text). The same text again is
+"unchanged"; a changed text is "skipped" unless ``update=True``, which re-parses it while keeping
+what curators did: turn permalinks (old and new turns are aligned by label and text), speaker
+reassignments, topic tags on the turns that are still there, and edited metadata fields.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from archive.ingest.labels import label_key
+from archive.ingest.metadata import (
+    Metadata,
+    MetadataError,
+    clean_metadata,
+    from_filename,
+    from_parsed,
+    merge_metadata,
+    parse_date,
+    read_sidecar,
+)
+from archive.ingest.parse import ParsedTranscript, ParsedTurn, ParseError, parse_text
+from archive.ingest.reading import MAX_BYTES, read_transcript_file
+from archive.ingest.speakers import SpeakerPlan, plan_speakers, role_for_label
+from archive.models import Transcript, Turn
+from archive.topics import reindex_turns_after_commit, tag_turns
+
+TRANSCRIPT_SUFFIXES = (".txt", ".html", ".htm")
+
+LOADED = "loaded"
+UPDATED = "updated"
+UNCHANGED = "unchanged"
+SKIPPED = "skipped"
+FAILED = "failed"
+STATUSES = (LOADED, UPDATED, UNCHANGED, SKIPPED, FAILED)
+
+CHANGED_REASON = "changed since it was loaded; use --update"
+
+# Two turns are "the same turn, lightly edited" when their texts are at least this similar.
+SIMILAR_TEXT = 0.6
+
+
+@dataclass
+class TurnPreview:
+    position: int
+    label: str
+    speaker: str | None
+    kind: str
+    text: str
+
+
+@dataclass
+class IngestOutcome:
+    """What happened to one file (or pasted text), or what would happen in a dry run."""
+
+    file: str
+    status: str
+    transcript: Transcript | None = None
+    reason: str = ""
+    line: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    metadata: Metadata | None = None
+    speakers: list[dict[str, str]] = field(default_factory=list)  # [{"label", "name", "new"}]
+    turns: list[TurnPreview] = field(default_factory=list)
+    encoding: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status == FAILED
+
+    def describe_problem(self) -> str:
+        """ "line 12: no speaker labels found" or the reason alone."""
+        return f"line {self.line}: {self.reason}" if self.line else self.reason
+
+    def as_json(self) -> dict[str, Any]:
+        """The dry-run JSON line for this file (the error shape for a failed one)."""
+        if self.failed:
+            return {"file": self.file, "error": self.reason, "line": self.line}
+        metadata = self.metadata or Metadata()
+        return {
+            "file": self.file,
+            "title": metadata.title,
+            "date": metadata.date.isoformat() if metadata.date else None,
+            "source_url": metadata.source_url or None,
+            "speakers": [{"label": s["label"], "name": s["name"]} for s in self.speakers],
+            "turns": [
+                {
+                    "position": turn.position,
+                    "label": turn.label,
+                    "speaker": turn.speaker,
+                    "kind": turn.kind,
+                    "text": turn.text,
+                }
+                for turn in self.turns
+            ],
+        }
+
+
+def failure(file: str, reason: str, line: int | None = None, **kwargs) -> IngestOutcome:
+    return IngestOutcome(file=file, status=FAILED, reason=reason, line=line, **kwargs)
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
+
+
+def clean_overrides(options: dict[str, Any] | None) -> dict[str, Any]:
+    """Metadata given as options (``--title`` ...) checked like a sidecar; the date as text."""
+    options = {key: value for key, value in (options or {}).items() if value not in (None, "")}
+    if "date" in options:
+        options["date"] = parse_date(options["date"], what="--date")
+    return clean_metadata(options, origin="options")
+
+
+# --------------------------------------------------------------------------------------------
+# Finding files
+
+
+def collect_files(paths: Iterable[str | Path]) -> list[Path | IngestOutcome]:
+    """The transcript files under `paths` in order: a file as given, a folder searched
+    recursively for .txt/.html/.htm files (sidecars skipped). A path that cannot be ingested
+    comes back as a failed outcome in its place."""
+    items: list[Path | IngestOutcome] = []
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            items.append(failure(str(given), "no such file or directory"))
+        elif path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in TRANSCRIPT_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if found:
+                items.extend(found)
+            else:
+                items.append(
+                    failure(str(given), "nothing to ingest: no .txt, .html or .htm files here")
+                )
+        elif path.suffix.lower() == ".json":
+            items.append(
+                failure(str(given), "this is a metadata sidecar; give the transcript beside it")
+            )
+        else:
+            items.append(path)
+    return items
+
+
+# --------------------------------------------------------------------------------------------
+# Ingesting
+
+
+def ingest_file(
+    path: str | Path,
+    *,
+    metadata_overrides: dict[str, Any] | None = None,
+    update: bool = False,
+    dry_run: bool = False,
+    source: str | None = None,
+) -> IngestOutcome:
+    """Read, parse and load one transcript file (with its sidecar, if any)."""
+    path = Path(path)
+    file = str(path)
+    try:
+        overrides = clean_overrides(metadata_overrides)
+        if not path.is_file():
+            raise ParseError("no such file" if not path.exists() else "not a file")
+        decoded = read_transcript_file(path)
+        sidecar = read_sidecar(path)
+    except (ParseError, MetadataError) as error:
+        return failure(file, getattr(error, "message", str(error)), getattr(error, "line", None))
+    except OSError as error:
+        return failure(file, f"cannot read the file: {error.strerror or error}")
+    return ingest_text(
+        decoded.text,
+        filename=path.name,
+        file=file,
+        metadata=overrides,
+        sidecar=sidecar,
+        hints=decoded.hints,
+        warnings=decoded.warnings,
+        encoding=decoded.encoding,
+        update=update,
+        dry_run=dry_run,
+        source=source,
+    )
+
+
+def ingest_text(
+    text: str,
+    *,
+    filename: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    update: bool = False,
+    dry_run: bool = False,
+    source: str | None = None,
+    sidecar: dict[str, Any] | None = None,
+    hints: dict[str, str] | None = None,
+    warnings: list[str] | None = None,
+    encoding: str | None = None,
+    file: str | None = None,
+) -> IngestOutcome:
+    """Parse and load a transcript's text; ``metadata`` overrides everything else."""
+    file = file or filename or "pasted text"
+    warnings = list(warnings or [])
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        return failure(file, f"text is larger than the {MAX_BYTES // (1024 * 1024)} MB limit")
+    try:
+        overrides = clean_overrides(metadata)
+        parsed = parse_text(text, filename=filename, source=source, hints=hints or {})
+    except (ParseError, MetadataError) as error:
+        return failure(file, getattr(error, "message", str(error)), getattr(error, "line", None))
+    warnings.extend(parsed.warnings)
+    hinted = {"title": (hints or {}).get("title"), "source_url": (hints or {}).get("source_url")}
+    meta = merge_metadata(
+        overrides, sidecar or {}, from_parsed(parsed), hinted, from_filename(filename)
+    )
+
+    content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    source_key = (meta.source_url or filename or f"pasted-{content_hash[:16]}")[:500]
+    existing = Transcript.objects.filter(source_key=source_key).first()
+    same_text = Transcript.objects.filter(content_hash=content_hash).first()
+
+    outcome = IngestOutcome(
+        file=file,
+        status=LOADED,
+        warnings=warnings,
+        dry_run=dry_run,
+        metadata=meta,
+        encoding=encoding,
+    )
+    if same_text is not None:
+        outcome.transcript = same_text
+        outcome.status = UNCHANGED
+        if same_text != existing:
+            outcome.reason = f"the same text is already loaded as {same_text.title!r}"
+        elif update and _refresh_metadata(same_text, meta, dry_run=dry_run):
+            # Same text, new metadata (a corrected sidecar): saved by _refresh_metadata.
+            outcome.status = UPDATED
+            outcome.reason = "metadata refreshed; the text is unchanged"
+    elif existing is not None:
+        outcome.transcript = existing
+        if update:
+            outcome.status = UPDATED
+        else:
+            outcome.status, outcome.reason = SKIPPED, CHANGED_REASON
+    needs_saving = same_text is None and outcome.status in (LOADED, UPDATED)
+
+    plan = _plan(parsed, meta, existing if needs_saving else None)
+    outcome.speakers = [
+        {"label": label, "name": choice.name, "new": choice.is_new}
+        for label, choice in plan.choices.items()
+    ]
+    outcome.turns = [
+        TurnPreview(t.position, t.label, plan.name_for(t.label), t.kind, t.text)
+        for t in parsed.turns
+    ]
+    if dry_run or not needs_saving:
+        return outcome
+
+    try:
+        with transaction.atomic():
+            if outcome.status == UPDATED:
+                outcome.transcript = update_transcript(
+                    existing,
+                    parsed,
+                    meta,
+                    plan,
+                    text=text,
+                    content_hash=content_hash,
+                    warnings=warnings,
+                )
+            else:
+                outcome.transcript = create_transcript(
+                    parsed, meta, plan, text=text, content_hash=content_hash, source_key=source_key
+                )
+            tag_turns(outcome.transcript.turns.all())
+    except Exception as error:  # one file's failure must never stop the others
+        return failure(file, f"could not save: {_one_line(error)}", warnings=warnings)
+    return outcome
+
+
+def _plan(parsed: ParsedTranscript, meta: Metadata, existing: Transcript | None) -> SpeakerPlan:
+    role_speakers = {}
+    if existing is not None:
+        for turn in existing.turns.select_related("speaker").order_by("position"):
+            role = role_for_label(turn.label) if turn.label else None
+            if role and turn.speaker and not turn.speaker_curated:
+                role_speakers.setdefault(role, turn.speaker)
+    return plan_speakers([t.label for t in parsed.turns], meta, role_speakers=role_speakers)
+
+
+def _refresh_metadata(transcript: Transcript, meta: Metadata, *, dry_run: bool) -> bool:
+    """Apply new metadata to the fields no curator edited; True when anything changed."""
+    changed = [
+        name
+        for name, value in meta.model_fields().items()
+        if name not in transcript.curated_fields and getattr(transcript, name) != value
+    ]
+    if changed and not dry_run:
+        for name in changed:
+            setattr(transcript, name, meta.model_fields()[name])
+        transcript.save()
+    return bool(changed)
+
+
+def create_transcript(
+    parsed: ParsedTranscript,
+    meta: Metadata,
+    plan: SpeakerPlan,
+    *,
+    text: str,
+    content_hash: str,
+    source_key: str,
+) -> Transcript:
+    """Save a new transcript and its turns (call inside a transaction)."""
+    speakers = plan.save()
+    transcript = Transcript.objects.create(
+        **meta.model_fields(),
+        published=meta.published,
+        source_key=source_key,
+        original_text=text,
+        content_hash=content_hash,
+    )
+    Turn.objects.bulk_create(
+        [
+            Turn(
+                transcript=transcript,
+                position=turn.position,
+                label=turn.label[:200],
+                text=turn.text,
+                kind=turn.kind,
+                speaker=speakers.get(turn.label),
+            )
+            for turn in parsed.turns
+        ]
+    )
+    # bulk_create sends no post_save signals: tell the search code.
+    reindex_turns_after_commit(transcript.turns.values_list("pk", flat=True))
+    return transcript
+
+
+def update_transcript(
+    transcript: Transcript,
+    parsed: ParsedTranscript,
+    meta: Metadata,
+    plan: SpeakerPlan,
+    *,
+    text: str,
+    content_hash: str,
+    warnings: list[str] | None = None,
+) -> Transcript:
+    """Re-load a changed text into an existing transcript, keeping curators' work (call inside a
+    transaction).
+
+    Matched turns are updated in place, so they keep their id, permalink key and topic tags;
+    turns that are gone are deleted; new turns are created. A curator's speaker on a matched
+    turn stays, and a new turn whose label a curator had reassigned gets that speaker too.
+    """
+    speakers = plan.save()
+    old_turns = list(transcript.turns.select_related("speaker").order_by("position"))
+    matches = align_turns(old_turns, parsed.turns)
+    matched_ids = {turn.pk for turn in matches.values()}
+
+    curated_by_label: dict[str, Counter] = {}
+    for turn in old_turns:
+        if turn.speaker_curated and turn.speaker_id:
+            curated_by_label.setdefault(_key(turn.label), Counter())[turn.speaker] += 1
+
+    gone = [turn for turn in old_turns if turn.pk not in matched_ids]
+    if gone and warnings is not None:
+        warnings.append(f"{len(gone)} turn(s) no longer in the text were removed")
+    if gone:
+        Turn.objects.filter(pk__in=[turn.pk for turn in gone]).delete()
+    # Move the kept turns out of the way so that new positions never collide with old ones
+    # (turn_unique_position is checked row by row).
+    offset = max([t.position for t in old_turns] + [len(parsed.turns)]) + 1
+    transcript.turns.update(position=F("position") + offset)
+
+    new_turns = []
+    for index, parsed_turn in enumerate(parsed.turns):
+        speaker, curated = speakers.get(parsed_turn.label), False
+        old = matches.get(index)
+        if old is not None and old.speaker_curated:
+            speaker, curated = old.speaker, True
+        elif old is None and _key(parsed_turn.label) in curated_by_label:
+            speaker = curated_by_label[_key(parsed_turn.label)].most_common(1)[0][0]
+            curated = True
+        if old is not None:
+            old.position = parsed_turn.position
+            old.label = parsed_turn.label[:200]
+            old.text = parsed_turn.text
+            old.kind = parsed_turn.kind
+            old.speaker = speaker
+            old.speaker_curated = curated
+            old.save(
+                update_fields=["position", "label", "text", "kind", "speaker", "speaker_curated"]
+            )
+        else:
+            new_turns.append(
+                Turn(
+                    transcript=transcript,
+                    position=parsed_turn.position,
+                    label=parsed_turn.label[:200],
+                    text=parsed_turn.text,
+                    kind=parsed_turn.kind,
+                    speaker=speaker,
+                    speaker_curated=curated,
+                )
+            )
+    Turn.objects.bulk_create(new_turns)
+    reindex_turns_after_commit(transcript.turns.values_list("pk", flat=True))
+
+    for name, value in meta.model_fields().items():
+        if name not in transcript.curated_fields:
+            setattr(transcript, name, value)
+    transcript.original_text = text
+    transcript.content_hash = content_hash
+    transcript.save()
+    return transcript
+
+
+def _key(label: str) -> str:
+    return label_key(label) if label else ""
+
+
+def _text_key(text: str) -> str:
+    return " ".join(text.split())
+
+
+def align_turns(old: list[Turn], new: list[ParsedTurn]) -> dict[int, Turn]:
+    """Pair new turns (by index) with the old turns they continue.
+
+    Identical turns (same label, same text up to spacing) are matched as a sequence first
+    (difflib); in the stretches between them, a new turn takes the next old turn with the same
+    label whose text is similar enough, keeping order.
+    """
+    a = [(_key(t.label), _text_key(t.text)) for t in old]
+    b = [(_key(t.label), _text_key(t.text)) for t in new]
+    matches: dict[int, Turn] = {}
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            for k in range(i2 - i1):
+                matches[j1 + k] = old[i1 + k]
+        elif tag == "replace":
+            start = i1
+            for j in range(j1, j2):
+                for i in range(start, i2):
+                    if a[i][0] == b[j][0] and _similar(a[i][1], b[j][1]):
+                        matches[j] = old[i]
+                        start = i + 1
+                        break
+    return matches
+
+
+def _similar(old_text: str, new_text: str) -> bool:
+    matcher = SequenceMatcher(None, old_text, new_text, autojunk=False)
+    return (
+        matcher.real_quick_ratio() >= SIMILAR_TEXT
+        and matcher.quick_ratio() >= SIMILAR_TEXT
+        and matcher.ratio() >= SIMILAR_TEXT
+    )

@@ -1,0 +1,163 @@
+"""Automatic topic tagging: a turn that contains one of a topic's phrases is tagged with it.
+
+Matching ignores case, apostrophe and quote styles and dash styles, respects word boundaries and
+accepts a simple plural ("Minsk agreement" also finds "Minsk agreements"). Automatic tags
+(origin=auto) follow the text: they are added when a phrase matches and removed when none does
+any more. A curator's tags (origin=curator), including the ones a curator rejected, are never
+touched here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from archive.models import Topic, Turn, TurnTopic
+
+# One character for one character, so normalising never shifts text around.
+_NORMALISE = str.maketrans(
+    {
+        "\u2019": "'",  # right single quotation mark, the usual typographic apostrophe
+        "\u2018": "'",
+        "\u02bc": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2010": "-",  # hyphen
+        "\u2011": "-",  # non-breaking hyphen
+        "\u2012": "-",  # figure dash
+        "\u2013": "-",  # en dash
+        "\u2014": "-",  # em dash
+        "\u2212": "-",  # minus sign
+        "\u00a0": " ",  # no-break space
+    }
+)
+
+
+def normalise(text: str) -> str:
+    """Text with typographic quotes, dashes and no-break spaces made plain."""
+    return text.translate(_NORMALISE)
+
+
+def phrase_regex(phrase: str) -> str:
+    """The regular expression (source) for one phrase: any spacing between its words, whole words
+    only, an optional trailing "s"."""
+    words = normalise(phrase).split()
+    body = r"\s+".join(re.escape(word) for word in words)
+    return rf"(?<!\w){body}s?(?!\w)"
+
+
+def topic_pattern(topic: Topic) -> re.Pattern[str] | None:
+    """One compiled pattern for all of a topic's phrases, or None when it has none."""
+    phrases = [p for p in topic.phrase_list if normalise(p).split()]
+    if not phrases:
+        return None
+    # Longest first so that the alternation prefers "Minsk agreements" over "Minsk".
+    phrases.sort(key=len, reverse=True)
+    return re.compile("|".join(phrase_regex(p) for p in phrases), re.IGNORECASE)
+
+
+def matching_topic_ids(text: str, patterns: dict[int, re.Pattern[str]]) -> set[int]:
+    text = normalise(text)
+    return {topic_id for topic_id, pattern in patterns.items() if pattern.search(text)}
+
+
+@dataclass
+class TaggingResult:
+    added: int = 0
+    removed: int = 0
+    turns_checked: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.turns_checked} turns checked: {self.added} tags added, {self.removed} removed"
+        )
+
+
+def tag_turns(
+    turns: QuerySet[Turn] | Iterable[Turn] | None = None,
+    topics: QuerySet[Topic] | Iterable[Topic] | None = None,
+) -> TaggingResult:
+    """Bring the automatic tags of `turns` (default: all) for `topics` (default: all) in line
+    with their phrases. Curator tags are left alone."""
+    topic_list = list(Topic.objects.all() if topics is None else topics)
+    if not topic_list:
+        return TaggingResult()
+    patterns = {}
+    for topic in topic_list:
+        pattern = topic_pattern(topic)
+        if pattern is not None:
+            patterns[topic.pk] = pattern
+    topic_ids = [topic.pk for topic in topic_list]
+
+    if turns is None:
+        turn_rows = Turn.objects.all()
+    elif isinstance(turns, QuerySet):
+        turn_rows = turns
+    else:
+        turn_rows = Turn.objects.filter(pk__in=[turn.pk for turn in turns])
+
+    result = TaggingResult()
+    changed_turn_ids: set[int] = set()
+    with transaction.atomic():
+        # Existing tags, fetched per batch of turns so that memory stays flat on a big archive.
+        rows = turn_rows.order_by().values_list("pk", "text")
+        batch: list[tuple[int, str]] = []
+        for row in rows.iterator(chunk_size=2000):
+            batch.append(row)
+            if len(batch) >= 2000:
+                _tag_batch(batch, topic_ids, patterns, result, changed_turn_ids)
+                batch = []
+        if batch:
+            _tag_batch(batch, topic_ids, patterns, result, changed_turn_ids)
+        if changed_turn_ids:
+            reindex_turns_after_commit(changed_turn_ids)
+    return result
+
+
+def _tag_batch(batch, topic_ids, patterns, result, changed_turn_ids) -> None:
+    turn_ids = [pk for pk, _ in batch]
+    existing: dict[tuple[int, int], tuple[int, str]] = {
+        (turn_id, topic_id): (pk, origin)
+        for pk, turn_id, topic_id, origin in TurnTopic.objects.filter(
+            turn_id__in=turn_ids, topic_id__in=topic_ids
+        ).values_list("pk", "turn_id", "topic_id", "origin")
+    }
+    to_add: list[TurnTopic] = []
+    to_remove: list[int] = []
+    for turn_id, text in batch:
+        result.turns_checked += 1
+        matched = matching_topic_ids(text, patterns)
+        for topic_id in topic_ids:
+            tag = existing.get((turn_id, topic_id))
+            if topic_id in matched and tag is None:
+                to_add.append(TurnTopic(turn_id=turn_id, topic_id=topic_id))
+                changed_turn_ids.add(turn_id)
+            elif topic_id not in matched and tag is not None and tag[1] == TurnTopic.Origin.AUTO:
+                to_remove.append(tag[0])
+                changed_turn_ids.add(turn_id)
+    if to_add:
+        TurnTopic.objects.bulk_create(to_add)
+        result.added += len(to_add)
+    if to_remove:
+        TurnTopic.objects.filter(pk__in=to_remove).delete()
+        result.removed += len(to_remove)
+
+
+def reindex_turns_after_commit(turn_ids: Iterable[int]) -> None:
+    """Ask the search code to re-index turns changed by bulk operations (which send no model
+    signals), once the transaction commits. Does nothing until the search app provides
+    ``archive.search_signals.reindex_turns``."""
+    ids = sorted(set(turn_ids))
+    if not ids:
+        return
+    from archive import search_signals
+
+    reindex = getattr(search_signals, "reindex_turns", None)
+    if reindex is not None:
+        transaction.on_commit(lambda: reindex(ids))

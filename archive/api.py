@@ -1,3 +1,11 @@
-"""Read-only JSON API. (Placeholder: replaced by the pages work.)"""
+"""Read-only JSON API. (Work in progress.)"""
 
-urlpatterns: list = []
+from django.http import JsonResponse
+from django.urls import path
+
+
+def api_index(request):
+    return JsonResponse({})
+
+
+urlpatterns = [path("", api_index, name="api_index")]

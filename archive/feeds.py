@@ -1,3 +1,115 @@
-"""Atom feeds. (Placeholder: replaced by the pages work.)"""
+"""Atom feeds: the latest transcripts, and the latest statements of a speaker, on a topic or
+matching any search. Only published transcripts ever appear."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from archive.models import Speaker, Topic, Transcript, Turn
+
+FEED_LENGTH = 30
+
+
+def _as_datetime(date: datetime.date | None) -> datetime.datetime | None:
+    if date is None:
+        return None
+    return datetime.datetime.combine(date, datetime.time(12, 0), tzinfo=datetime.UTC)
+
+
+class TranscriptFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Parley: latest transcripts"
+    subtitle = "Diplomatic interviews, briefings and remarks, as they are added to the archive."
+
+    def link(self):
+        return reverse("archive:transcript_list")
+
+    def items(self):
+        return Transcript.objects.published().order_by("-date", "-pk")[:FEED_LENGTH]
+
+    def item_title(self, transcript):
+        return transcript.title
+
+    def item_description(self, transcript):
+        parts = [transcript.get_kind_display(), transcript.outlet, transcript.location]
+        return " · ".join(part for part in parts if part)
+
+    def item_pubdate(self, transcript):
+        return _as_datetime(transcript.date)
+
+    def item_updateddate(self, transcript):
+        return transcript.updated_at
+
+
+class TurnFeed(Feed):
+    """Statements (turns) as feed entries: linked to their permalink, full text as content."""
+
+    feed_type = Atom1Feed
+
+    def item_title(self, turn):
+        who = turn.speaker.name if turn.speaker else (turn.label.title() or "Statement")
+        return f"{who} in “{turn.transcript.title}”"
+
+    def item_description(self, turn):
+        return turn.text
+
+    def item_link(self, turn):
+        return turn.get_absolute_url()
+
+    def item_author_name(self, turn):
+        return turn.speaker.name if turn.speaker else None
+
+    def item_pubdate(self, turn):
+        return _as_datetime(turn.transcript.date)
+
+    def item_updateddate(self, turn):
+        return turn.transcript.updated_at
+
+    @staticmethod
+    def latest(turns):
+        return (
+            turns.published()
+            .speech()
+            .for_listing()
+            .order_by("-transcript__date", "-transcript__pk", "position")[:FEED_LENGTH]
+        )
+
+
+class SpeakerFeed(TurnFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Speaker, slug=slug)
+
+    def title(self, speaker):
+        return f"Parley: statements by {speaker.name}"
+
+    def link(self, speaker):
+        return speaker.get_absolute_url()
+
+    def items(self, speaker):
+        return self.latest(Turn.objects.by_speaker(speaker))
+
+
+class TopicFeed(TurnFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Topic, slug=slug)
+
+    def title(self, topic):
+        return f"Parley: statements on {topic.name}"
+
+    def link(self, topic):
+        return topic.get_absolute_url()
+
+    def items(self, topic):
+        return self.latest(Turn.objects.on_topic(topic).distinct())
+
+
+urlpatterns = [
+    path("transcripts/", TranscriptFeed(), name="transcript_feed"),
+    path("speakers/<slug:slug>/", SpeakerFeed(), name="speaker_feed"),
+    path("topics/<slug:slug>/", TopicFeed(), name="topic_feed"),
+]

@@ -1,24 +1,306 @@
-"""Home, browse, transcript and turn pages. (Placeholder: replaced by the pages work.)"""
+"""Home, browse, transcript and turn pages: the archive's reading room.
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+Every query here starts from `published()`: an unpublished transcript has no public page, is
+in no list and adds to no count.
+"""
 
-from archive.models import Transcript, Turn
+from __future__ import annotations
+
+import re
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.shortcuts import get_object_or_404, render
+
+from archive.models import Speaker, Topic, Transcript, Turn, TurnTopic
+
+TRANSCRIPTS_PER_PAGE = 25
+MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
 
 
 def home(request):
-    return HttpResponse("Parley")
+    transcripts = Transcript.objects.published()
+    turns = Turn.objects.published().speech()
+    dates = transcripts.aggregate(first=Min("date"), last=Max("date"))
+    context = {
+        "transcript_count": transcripts.count(),
+        "speaker_count": Speaker.objects.filter(
+            turns__transcript__published=True, turns__kind=Turn.Kind.SPEECH
+        )
+        .distinct()
+        .count(),
+        "turn_count": turns.count(),
+        "first_date": dates["first"],
+        "last_date": dates["last"],
+        "recent_transcripts": transcripts.order_by("-date", "-pk")[:6],
+        "top_topics": Topic.objects.annotate(
+            turn_count=Count(
+                "turn_tags",
+                filter=Q(turn_tags__rejected=False, turn_tags__turn__transcript__published=True),
+            )
+        )
+        .filter(turn_count__gt=0)
+        .order_by("-turn_count", "name")[:10],
+        "top_speakers": Speaker.objects.with_turn_counts()
+        .filter(turn_count__gt=0)
+        .order_by("-turn_count", "name")[:8],
+    }
+    return render(request, "archive/home.html", context)
+
+
+def _parse_int(value: str | None, low: int, high: int) -> int | None:
+    """A whole number within [low, high] from a query parameter, or None (ignored)."""
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if low <= number <= high else None
+
+
+def _transcript_filters(request) -> dict:
+    params = request.GET
+    filters = {
+        "year": _parse_int(params.get("year"), 1900, 2999),
+        "month": _parse_int(params.get("month"), 1, 12),
+        "kind": params.get("kind") if params.get("kind") in Transcript.Kind.values else None,
+        "outlet": params.get("outlet", "").strip() or None,
+        "speaker": params.get("speaker", "").strip() or None,
+    }
+    if filters["year"] is None:
+        filters["month"] = None
+    return filters
+
+
+def _apply_filters(queryset, filters: dict, *, skip: str = ""):
+    """Narrow transcripts by every active filter except `skip` (so each facet counts what
+    choosing one of its values would give)."""
+    if filters["year"] and skip != "year":
+        queryset = queryset.filter(date__year=filters["year"])
+        if filters["month"] and skip != "month":
+            queryset = queryset.filter(date__month=filters["month"])
+    if filters["kind"] and skip != "kind":
+        queryset = queryset.filter(kind=filters["kind"])
+    if filters["outlet"] and skip != "outlet":
+        queryset = queryset.filter(outlet=filters["outlet"])
+    if filters["speaker"] and skip != "speaker":
+        queryset = queryset.filter(
+            pk__in=Turn.objects.filter(speaker__slug=filters["speaker"]).values("transcript")
+        )
+    return queryset
 
 
 def transcript_list(request):
-    return HttpResponse("transcripts")
+    """All published transcripts, newest first, narrowed by year and month, kind, outlet and
+    speaker, with facet counts in the sidebar."""
+    published = Transcript.objects.published()
+    filters = _transcript_filters(request)
+    transcripts = _apply_filters(published, filters).annotate(
+        turn_count=Count("turns", filter=Q(turns__kind=Turn.Kind.SPEECH))
+    )
+    page = Paginator(transcripts.order_by("-date", "-pk"), TRANSCRIPTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    _attach_participants(page.object_list)
+
+    years = (
+        _apply_filters(published, filters, skip="year")
+        .exclude(date=None)
+        .annotate(year=ExtractYear("date"))
+        .values("year")
+        .annotate(count=Count("pk"))
+        .order_by("-year")
+    )
+    months = []
+    if filters["year"]:
+        months = [
+            {**row, "name": MONTH_NAMES[row["month"] - 1]}
+            for row in _apply_filters(published, filters, skip="month")
+            .exclude(date=None)
+            .annotate(month=ExtractMonth("date"))
+            .values("month")
+            .annotate(count=Count("pk"))
+            .order_by("month")
+        ]
+    kind_labels = dict(Transcript.Kind.choices)
+    kinds = [
+        {**row, "label": kind_labels.get(row["kind"], row["kind"])}
+        for row in _apply_filters(published, filters, skip="kind")
+        .values("kind")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "kind")
+    ]
+    outlets = (
+        _apply_filters(published, filters, skip="outlet")
+        .exclude(outlet="")
+        .values("outlet")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "outlet")
+    )
+    speaker = None
+    if filters["speaker"]:
+        speaker = Speaker.objects.filter(slug=filters["speaker"]).first()
+
+    context = {
+        "page_obj": page,
+        "transcripts": page.object_list,
+        "filters": filters,
+        "month_name": MONTH_NAMES[filters["month"] - 1] if filters["month"] else "",
+        "kind_label": kind_labels.get(filters["kind"], ""),
+        "filter_speaker": speaker,
+        "is_filtered": any(filters.values()),
+        "years": years,
+        "months": months,
+        "kinds": kinds,
+        "outlets": outlets,
+    }
+    return render(request, "archive/transcript_list.html", context)
+
+
+def _attach_participants(transcripts) -> None:
+    """Give each transcript on a page its `participants` (speakers in order of first turn)
+    with one query for the whole page."""
+    transcripts = list(transcripts)
+    by_pk = {transcript.pk: transcript for transcript in transcripts}
+    for transcript in transcripts:
+        transcript.participants = []
+    seen = set()
+    rows = (
+        Turn.objects.filter(transcript__in=by_pk, kind=Turn.Kind.SPEECH)
+        .exclude(speaker=None)
+        .select_related("speaker")
+        .order_by("transcript", "position")
+        .only("transcript_id", "position", "speaker")
+    )
+    for turn in rows:
+        if (turn.transcript_id, turn.speaker_id) not in seen:
+            seen.add((turn.transcript_id, turn.speaker_id))
+            by_pk[turn.transcript_id].participants.append(turn.speaker)
+
+
+def _terms(query: str) -> list[str]:
+    return [term for term in re.findall(r"\w[\w'’-]*", query.lower()) if len(term) > 1][:8]
+
+
+def _mark(text: str, pattern: re.Pattern | None) -> list[tuple[str, bool]]:
+    """Split `text` into (piece, is_match) so the template can wrap matches in <mark>
+    while escaping everything."""
+    if pattern is None:
+        return [(text, False)]
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        if match.start() > last:
+            pieces.append((text[last : match.start()], False))
+        pieces.append((match.group(0), True))
+        last = match.end()
+    if last < len(text):
+        pieces.append((text[last:], False))
+    return pieces
+
+
+def _prepare_turn(turn: Turn, pattern: re.Pattern | None = None) -> Turn:
+    """Attach what the turn partial shows: paragraphs split into plain text, stage directions
+    and highlighted matches, and the visible topic tags."""
+    turn.display_paragraphs = [
+        [{"stage": is_stage, "pieces": _mark(text, pattern)} for text, is_stage in paragraph]
+        for paragraph in turn.paragraph_parts()
+    ]
+    return turn
+
+
+def _visible_tags():
+    return Prefetch(
+        "topic_tags",
+        queryset=TurnTopic.objects.filter(rejected=False).select_related("topic"),
+        to_attr="visible_tags",
+    )
+
+
+def _neighbours(transcript: Transcript) -> tuple[Transcript | None, Transcript | None]:
+    """The published transcripts just before and just after this one by date."""
+    if transcript.date is None:
+        return None, None
+    published = Transcript.objects.published().exclude(date=None)
+    previous = (
+        published.filter(
+            Q(date__lt=transcript.date) | Q(date=transcript.date, pk__lt=transcript.pk)
+        )
+        .order_by("-date", "-pk")
+        .first()
+    )
+    following = (
+        published.filter(
+            Q(date__gt=transcript.date) | Q(date=transcript.date, pk__gt=transcript.pk)
+        )
+        .order_by("date", "pk")
+        .first()
+    )
+    return previous, following
 
 
 def transcript_detail(request, slug):
+    """The whole transcript, every turn anchored; `?q=` keeps only the turns that contain
+    every word of the query, highlighted."""
     transcript = get_object_or_404(Transcript.objects.published(), slug=slug)
-    return HttpResponse(transcript.title)
+    turns = list(
+        transcript.turns.select_related("speaker")
+        .prefetch_related(_visible_tags())
+        .order_by("position")
+    )
+    participants: dict[int, dict] = {}
+    for turn in turns:
+        if turn.speaker_id and turn.kind == Turn.Kind.SPEECH:
+            entry = participants.setdefault(
+                turn.speaker_id, {"speaker": turn.speaker, "turns": 0, "labels": []}
+            )
+            entry["turns"] += 1
+            if turn.label and turn.label not in entry["labels"]:
+                entry["labels"].append(turn.label)
+
+    query = request.GET.get("q", "").strip()[:200]
+    terms = _terms(query)
+    pattern = None
+    shown = turns
+    if terms:
+        pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+        shown = [turn for turn in turns if all(term in turn.text.lower() for term in terms)]
+    for turn in shown:
+        _prepare_turn(turn, pattern)
+
+    previous, following = _neighbours(transcript)
+    context = {
+        "transcript": transcript,
+        "turns": shown,
+        "total_turns": len(turns),
+        "participants": list(participants.values()),
+        "query": query,
+        "previous_transcript": previous,
+        "next_transcript": following,
+        "export_formats": EXPORT_LINKS,
+    }
+    return render(request, "archive/transcript_detail.html", context)
+
+
+EXPORT_LINKS = [("json", "JSON"), ("csv", "CSV"), ("txt", "Plain text"), ("xml", "Akoma Ntoso XML")]
 
 
 def turn_detail(request, key):
-    turn = get_object_or_404(Turn.objects.published(), key=key)
-    return HttpResponse(turn.text)
+    """One statement alone: its text, its citation and the way back into its transcript."""
+    turn = get_object_or_404(
+        Turn.objects.published()
+        .select_related("speaker", "transcript")
+        .prefetch_related(_visible_tags()),
+        key=key,
+    )
+    _prepare_turn(turn)
+    siblings = Turn.objects.filter(transcript=turn.transcript).only("key", "position")
+    context = {
+        "turn": turn,
+        "transcript": turn.transcript,
+        "previous_turn": siblings.filter(position__lt=turn.position).order_by("-position").first(),
+        "next_turn": siblings.filter(position__gt=turn.position).order_by("position").first(),
+    }
+    return render(request, "archive/turn_detail.html", context)

@@ -20,7 +20,7 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.ingest.labels import is_anonymous, is_answer_placeholder, label_key
+from archive.ingest.labels import is_anonymous, is_answer_placeholder, label_key, split_label
 from archive.ingest.sources import SourceRule, detect_source, get_rule
 
 __all__ = ["ParseError", "ParsedTranscript", "ParsedTurn", "parse_text"]
@@ -222,8 +222,27 @@ def _classify_colon_line(line: _Line, m: re.Match[str], rule: SourceRule) -> Non
 
 
 def _surname(label: str) -> str:
-    words = label_key(label).split()
+    """Last word of the name part ("" for a role such as "SENIOR ADMINISTRATION OFFICIAL")."""
+    words = label_key(split_label(label).name).split()
     return words[-1] if words else ""
+
+
+def _second_chance(ln: _Line, surnames: set[str], named_mixed: bool, has_caps: bool) -> bool:
+    words = ln.label.split()
+    if _surname(ln.label) in surnames:
+        return True
+    if ln.style != "mixed":
+        return False
+    if len(words) <= 4 and ln.rest.rstrip().endswith("?") and (named_mixed or has_caps):
+        # A one-off outlet or reporter asking a question ("Bloomberg: Will China ...?").
+        return True
+    # In a "Firstname Lastname:" transcript a speaker who talks once is still a speaker.
+    return (
+        named_mixed
+        and not has_caps
+        and 2 <= len(words) <= 3
+        and not any(w.casefold() in _CONNECTORS for w in words)
+    )
 
 
 def _accept_labels(lines: list[_Line]) -> None:
@@ -248,25 +267,18 @@ def _accept_labels(lines: list[_Line]) -> None:
             ln.kind = "label"
 
     # Second chance for one-off labels: "Putin:" after "President of Russia Vladimir Putin:".
-    accepted = [ln for ln in lines if ln.kind == "label"]
-    surnames = {_surname(ln.label) for ln in accepted if len(ln.label.split()) >= 2}
-    named_mixed = any(ln.style == "mixed" and not _is_role(ln.label) for ln in accepted)
-    has_caps = any(ln.style == "caps" and not _is_role(ln.label) for ln in accepted)
-    for ln in candidates:
-        if ln.kind == "label":
-            continue
-        words = ln.label.split()
-        if _surname(ln.label) in surnames:
-            ln.kind = "label"
-        elif (
-            ln.style == "mixed"
-            and named_mixed
-            and not has_caps
-            and 2 <= len(words) <= 3
-            and not any(w.casefold() in _CONNECTORS for w in words)
-        ):
-            # In a "Firstname Lastname:" transcript a speaker who talks once is still a speaker.
-            ln.kind = "label"
+    # Repeat until nothing changes: an accepted one-off can vouch for another one.
+    changed = True
+    while changed:
+        changed = False
+        accepted = [ln for ln in lines if ln.kind == "label"]
+        surnames = {_surname(ln.label) for ln in accepted} - {""}
+        named_mixed = any(ln.style == "mixed" and not _is_role(ln.label) for ln in accepted)
+        has_caps = any(ln.style == "caps" and not _is_role(ln.label) for ln in accepted)
+        for ln in candidates:
+            if ln.kind == "candidate" and _second_chance(ln, surnames, named_mixed, has_caps):
+                ln.kind = "label"
+                changed = True
 
     for ln in candidates:
         if ln.kind == "candidate":
@@ -331,7 +343,9 @@ def _date_line(text: str) -> datetime.date | None:
         return None
     date, m = found
     leftover = _TIME_ANYWHERE.sub(" ", text[: m.start()] + " " + text[m.end() :])
-    return date if len(_WORDS.findall(leftover)) <= 3 else None
+    # Each CJK character counts as a word: "2021年12月3日外交部发言人..." is a title.
+    words = len(_WORDS.findall(_CJK.sub("", leftover))) + len(_CJK.findall(leftover))
+    return date if words <= 3 else None
 
 
 _META = re.compile(
@@ -439,9 +453,9 @@ def _read_header(lines: list[_Line], rule: SourceRule, hints: dict[str, str]) ->
     elif date_index is not None:
         places: list[str] = []
         for text in kept[date_index + 1 :]:
-            if _STAMP.match(text) or len(places) == 3:
+            if len(places) == 3:
                 break
-            if _date_line(text) or _PARENTHETICAL.match(text):
+            if _STAMP.match(text) or _date_line(text) or _PARENTHETICAL.match(text):
                 continue
             if not _is_place_like(text):
                 break

@@ -1,0 +1,385 @@
+"""The transcript parser on the seed, on our own sample transcripts and on real White House pages.
+
+Plain functions, no database: run with ``python -m pytest tests/test_parse.py -p no:django``.
+"""
+
+import datetime
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from archive.ingest.parse import ParseError, parse_text
+from archive.ingest.reading import parse_file
+
+DATA = Path(__file__).parent / "data"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "whitehouse"
+SEED = DATA / "state_blinken_reuters_2021-12-03.txt"
+
+
+@pytest.fixture(autouse=True)
+def search_index():
+    """Override the project's autouse search-index fixture: the parser needs no Django."""
+    yield None
+
+
+def parse(name: str):
+    return parse_file(DATA / name)
+
+
+def labels(parsed) -> list[str]:
+    return [t.label for t in parsed.turns]
+
+
+# --- the seed ---------------------------------------------------------------------------------
+
+
+def test_seed_has_37_turns_alternating_with_two_questions_in_a_row():
+    parsed = parse_text(SEED.read_text(encoding="utf-8"), filename=SEED.name)
+    questions = [*range(1, 20, 2), 20, *range(22, 37, 2)]
+    assert len(parsed.turns) == 37
+    for turn in parsed.turns:
+        expected = "QUESTION" if turn.position in questions else "SECRETARY BLINKEN"
+        assert turn.label == expected, turn.position
+        assert turn.kind == "speech"
+    assert [t.position for t in parsed.turns] == list(range(1, 38))
+
+
+def test_seed_keeps_banner_and_footer_out_of_every_turn():
+    parsed = parse_text(SEED.read_text(encoding="utf-8"))
+    everything = "\n".join(t.text for t in parsed.turns)
+    for chrome in (
+        "official website",
+        "Official websites use .gov",
+        "Secure .gov websites use HTTPS",
+        "A lock",
+        "U.S. Department of State",
+        "The Lessons of 1989",
+    ):
+        assert chrome not in everything
+    assert parsed.turns[-1].text == "Great to be with you. Thanks for having me."
+    assert parsed.turns[0].line == 11
+
+
+def test_seed_keeps_laughter_and_colons_inside_turns():
+    parsed = parse_text(SEED.read_text(encoding="utf-8"))
+    assert "(Laughter.)" in parsed.turns[33].text
+    assert [t.position for t in parsed.turns if "Minsk agreements" in t.text] == [2, 4]
+    first = parsed.turns[0].text
+    assert first.startswith(
+        "Secretary Blinken, thank you so much for joining us here at Reuters NEXT."
+    )
+    assert "So I guess my first question is: Is it about to get worse?" in first
+    assert "\u00a0" not in first and "  " not in first
+
+
+def test_seed_is_detected_as_state_department():
+    parsed = parse_text(SEED.read_text(encoding="utf-8"))
+    assert parsed.source_name == "U.S. Department of State"
+    assert parsed.language == "en"
+    assert parsed.warnings == []
+
+
+# --- label conventions ------------------------------------------------------------------------
+
+
+def test_q_without_colon_starts_a_turn():
+    parsed = parse("whitehouse_style_briefing_2022-03-08.txt")
+    assert labels(parsed) == [
+        "MS. RIVERA", "MR. HALE", "Q", "MR. HALE", "Q", "Q", "MR. HALE", "Q", "MR HALE",
+        "MS. RIVERA", "Q", "MS. RIVERA",
+    ]  # fmt: skip
+    assert parsed.turns[2].text.startswith("Thank you, Tom. Can you say")
+    assert parsed.turns[4].text == "And on the timeline —"  # two Q blocks in a row
+    assert parsed.turns[5].text == "Tom, just to follow up —"
+
+
+def test_colon_in_speech_is_not_a_speaker():
+    parsed = parse("whitehouse_style_briefing_2022-03-08.txt")
+    hale = parsed.turns[1]
+    assert hale.paragraphs == [
+        "Thanks, Dana. Good afternoon. Let me start with the situation in the region.",
+        "To be clear: These measures are aimed at the government, not at the people. We have "
+        "coordinated every step with our allies.",
+        "With respect to the energy markets: We are working with producers to keep supplies stable.",
+    ]
+    last = parsed.turns[-1]
+    assert last.paragraphs[-1].startswith("Last item for all of you: the briefing tomorrow")
+
+
+def test_end_and_time_stamps_are_not_in_turns():
+    parsed = parse("whitehouse_style_briefing_2022-03-08.txt")
+    assert parsed.turns[-1].text.endswith("Thanks, everyone.")
+    assert not any("END" in t.text or "P.M." in t.text for t in parsed.turns)
+    assert parsed.header[-1] == "1:05 P.M. EST"
+
+
+def test_laughter_stays_in_the_turn():
+    parsed = parse("whitehouse_style_briefing_2022-03-08.txt")
+    assert "time. (Laughter.) On the timeline" in parsed.turns[6].text
+
+
+def test_white_house_header_gives_title_date_location_and_kind():
+    parsed = parse("whitehouse_style_briefing_2022-03-08.txt")
+    assert parsed.title == (
+        "Press Briefing by Press Secretary Dana Rivera and National Security Advisor Tom Hale"
+    )
+    assert parsed.date == datetime.date(2022, 3, 8)
+    assert parsed.location == "James S. Brady Press Briefing Room"
+    assert parsed.kind == "briefing"
+    assert parsed.source_name == "The White House"
+    assert "The White House" not in parsed.header
+
+
+def test_interpreter_notes_stay_at_the_start_of_the_text():
+    parsed = parse("interpreted_press_conference_2023-06-14.txt")
+    assert labels(parsed) == [
+        "", "PRIME MINISTER SATO", "PRESIDENT DUARTE", "MODERATOR", "Q", "INTERPRETER",
+        "PRESIDENT DUARTE", "PRIME MINISTER SATO",
+    ]  # fmt: skip
+    assert parsed.turns[1].text.startswith("(As interpreted.) Well, thank you. It is my great")
+    assert parsed.turns[4].text.startswith("(As interpreted.) Thank you. A question")
+    # A parenthetical after the name leaves the label and opens the text.
+    assert parsed.turns[6].text == "(via interpreter) We condemn them in the strongest terms."
+
+
+def test_stage_direction_before_the_first_label_is_a_narrative_turn():
+    parsed = parse("interpreted_press_conference_2023-06-14.txt")
+    first = parsed.turns[0]
+    assert (first.kind, first.label, first.position, first.line) == ("narrative", "", 1, 10)
+    assert first.text == "(The President and the Prime Minister enter.)"
+    # A parenthetical paragraph after a labelled turn stays in that turn.
+    assert parsed.turns[-1].paragraphs == [
+        "(As interpreted.) I share that view entirely.",
+        "(Cross-talk.)",
+        "Thank you very much.",
+    ]
+    assert parsed.location == "Kantei, Tokyo, Japan"
+    assert parsed.kind == "press-conference"
+
+
+def test_kremlin_mixed_case_labels_and_shortened_names():
+    parsed = parse("kremlin_putin_scholz_2021-12-02.txt")
+    assert labels(parsed) == [
+        "President of Russia Vladimir Putin", "Federal Chancellor of Germany Olaf Scholz",
+        "Question", "Vladimir Putin", "Olaf Scholz", "Question", "Putin", "Dmitry Peskov",
+        "Question", "Vladimir Putin",
+    ]  # fmt: skip
+    assert parsed.source_name == "President of Russia"
+    assert parsed.title == "News conference following Russian-German talks"
+    assert parsed.date == datetime.date(2021, 12, 2)
+    assert parsed.location == "The Kremlin, Moscow"
+    assert parsed.turns[1].text.startswith("(retranslated) Thank you very much, Mr President.")
+
+
+def test_germany_colon_and_the_answer_is_this_stay_in_speech():
+    parsed = parse("kremlin_putin_scholz_2021-12-02.txt")
+    putin = parsed.turns[0]
+    assert len(putin.paragraphs) == 4
+    assert putin.paragraphs[2].startswith("Germany: we consider it one of our key partners")
+    assert "the answer is this: the contracts" in putin.paragraphs[3]
+    assert parsed.turns[3].paragraphs[1].startswith("the answer is this: Russia does not")
+    assert "Publication status" not in parsed.turns[-1].text
+    assert parsed.turns[-1].text == "I expect that we will continue to work together. Thank you."
+
+
+def test_chinese_labels_with_full_width_colons():
+    parsed = parse("china_mfa_2021-12-03_zh.txt")
+    assert labels(parsed) == ["问", "汪文斌", "问", "答", "问", "汪文斌"]
+    assert parsed.language == "zh"
+    assert parsed.date == datetime.date(2021, 12, 3)
+    assert parsed.title == "2021年12月3日外交部发言人汪文斌主持例行记者会"
+    assert parsed.kind == "press-conference"
+    # "习近平主席强调：" quotes someone inside the answer; it is not a speaker.
+    assert parsed.turns[1].paragraphs[1] == "习近平主席强调：各国应当坚持真正的多边主义。"
+    assert not any("打印" in t.text for t in parsed.turns)
+
+
+def test_chinese_ministry_english_transcript_with_outlet_labels():
+    parsed = parse("china_mfa_2021-12-03_en.txt")
+    assert labels(parsed) == [
+        "CCTV", "Wang Wenbin", "AFP", "Wang Wenbin", "Bloomberg", "Wang Wenbin",
+        "Global Times", "Wang Wenbin",
+    ]  # fmt: skip
+    assert parsed.source_name == "Ministry of Foreign Affairs of the People's Republic of China"
+    assert parsed.title.startswith("Foreign Ministry Spokesperson Wang Wenbin's Regular Press")
+    assert parsed.turns[1].paragraphs[1].startswith("To be clear: China stands ready")
+    assert "Suggest to a friend" not in parsed.turns[-1].text
+
+
+def test_q_and_a_interview():
+    parsed = parse("qa_interview_minister_2022-03-15.txt")
+    assert labels(parsed) == ["Q", "A"] * 4
+    assert parsed.kind == "interview"
+    assert parsed.date == datetime.date(2022, 3, 15)
+    assert parsed.turns[1].paragraphs[1].startswith("We have seen what happens")
+    assert parsed.source_name is None
+
+
+def test_gov_uk_chrome_is_dropped():
+    parsed = parse("govuk_foreign_secretary_press_conference_2021-12-03.txt")
+    assert labels(parsed) == ["Foreign Secretary", "Question"] * 2 + ["Foreign Secretary"]
+    assert parsed.source_name == "GOV.UK"
+    assert parsed.title.startswith("Foreign Secretary's press conference on the situation")
+    assert parsed.date == datetime.date(2021, 12, 3)
+    assert parsed.location == "Lancaster House, London"
+    assert not any("cookies" in line.casefold() for line in parsed.header)
+    assert (
+        parsed.turns[0].paragraphs[-1] == "Germany: we expect our partners to play their part too."
+    )
+    assert (
+        parsed.turns[-1].text == "I will be travelling to Warsaw on Tuesday, and then to Vilnius."
+    )
+
+
+def test_html_page_gives_the_same_turns_as_its_text():
+    from_html = parse("state_blinken_interview_2021-12-03.html")
+    from_text = parse("state_blinken_interview_2021-12-03.txt")
+    assert [(t.label, t.text) for t in from_html.turns] == [
+        (t.label, t.text) for t in from_text.turns
+    ]
+    assert labels(from_html) == ["QUESTION", "SECRETARY BLINKEN"] * 3
+    assert from_html.title == "Secretary Antony J. Blinken With Ana Ruiz of Radio Meridian"
+    assert from_html.date == datetime.date(2021, 12, 3)
+    assert from_html.location == "Washington, D.C."
+    assert from_html.source_url.startswith("https://www.state.gov/")
+    assert from_html.source_name == "U.S. Department of State"
+    assert "not a turn" not in " ".join(t.text for t in from_html.turns)
+
+
+def test_labels_with_digits_and_accented_capitals():
+    text = (
+        "SENIOR ADMINISTRATION OFFICIAL 1:  Thanks.\n\nPARTICIPANT 2:  A question.\n\n"
+        "PRESIDENT LÓPEZ OBRADOR:  (Speaks Spanish.)  Gracias.\n\nMS. JEAN-PIERRE:  Thanks.\n"
+    )
+    assert labels(parse_text(text)) == [
+        "SENIOR ADMINISTRATION OFFICIAL 1", "PARTICIPANT 2", "PRESIDENT LÓPEZ OBRADOR",
+        "MS. JEAN-PIERRE",
+    ]  # fmt: skip
+
+
+def test_a_lone_capitalised_word_with_a_colon_is_not_a_speaker():
+    text = (
+        "Vladimir Putin: Thank you.\n\nGermany: We will talk to them.\n\n"
+        "Question: And France?\n\nVladimir Putin: The same.\n"
+    )
+    parsed = parse_text(text)
+    assert labels(parsed) == ["Vladimir Putin", "Question", "Vladimir Putin"]
+    assert parsed.turns[0].paragraphs == ["Thank you.", "Germany: We will talk to them."]
+
+
+def test_prose_lines_ending_in_a_colon_are_not_speakers():
+    text = (
+        "MR. PRICE:  Two things.\n\nAnd the second question is:\n\nWhat comes next?\n\n"
+        "Look, here's the situation: We agree.\n\nSo the answer is:  no.\n\nQ    Thanks.\n"
+    )
+    parsed = parse_text(text)
+    assert labels(parsed) == ["MR. PRICE", "Q"]
+    assert len(parsed.turns[0].paragraphs) == 5
+
+
+def test_readout_heading_is_not_a_speaker():
+    text = "READOUT: The call lasted an hour.\n\nMODERATOR:  Welcome.\n\nQUESTION:  Hi.\n"
+    parsed = parse_text(text)
+    assert labels(parsed) == ["MODERATOR", "QUESTION"]
+    assert parsed.header == ["READOUT: The call lasted an hour."]
+
+
+def test_hard_wrapped_lines_are_joined_into_paragraphs():
+    sentence = "This is a long sentence that has been wrapped by an old mail client at"
+    body = "\n".join(f"{sentence} line {i}." for i in range(6))
+    text = f"MODERATOR:  Welcome.\n\nMINISTER HALL:  {body}\n\nQUESTION:  {body}\n"
+    parsed = parse_text(text)
+    assert labels(parsed) == ["MODERATOR", "MINISTER HALL", "QUESTION"]
+    assert len(parsed.turns[1].paragraphs) == 1
+    assert parsed.turns[1].text.endswith("at line 5.")
+
+
+def test_empty_and_label_free_texts_raise_clear_errors():
+    with pytest.raises(ParseError, match="empty file"):
+        parse_text(" \n\u00a0\n")
+    with pytest.raises(ParseError, match="no speaker labels found"):
+        parse("no_labels_statement.txt")
+    assert str(ParseError("bad label", line=7)) == "line 7: bad label"
+
+
+def test_a_long_unlabelled_ending_is_warned_about():
+    tail = "\n\n".join(
+        f"Paragraph {i} of a long statement, with no speaker at all." for i in range(60)
+    )
+    parsed = parse_text(f"MODERATOR:  Hello.\n\nQUESTION:  Hi.\n\n{tail}\n")
+    assert parsed.warnings == ["no labels found after line 3"]
+
+
+def test_a_source_can_be_forced():
+    parsed = parse_text("QUESTION:  Hi.\n\nANSWER:  Hello.\n", source="kremlin")
+    assert parsed.source_name == "President of Russia"
+    with pytest.raises(ParseError, match="unknown source rule"):
+        parse_text("QUESTION:  Hi.\n", source="nowhere")
+
+
+def test_parsing_five_megabytes_takes_well_under_a_few_seconds():
+    block = SEED.read_text(encoding="utf-8").split("QUESTION:", 1)[1]
+    text = ("QUESTION:" + block.split("U.S. Department of State")[0]) * 200
+    assert len(text) > 5_000_000
+    start = time.perf_counter()
+    parsed = parse_text(text)
+    assert time.perf_counter() - start < 3
+    assert len(parsed.turns) == 37 * 200
+
+
+# --- the real White House corpus --------------------------------------------------------------
+
+SPEAKERS = re.compile(
+    r"^(?:Q|MODERATOR|OPERATOR|SENIOR ADMINISTRATION OFFICIAL|MS\. PSAKI|MS\. JEAN-PIERRE|"
+    r"MR\.? SULLIVAN|MR\. CAMPBELL|PRESIDENT (?:BIDEN|MACRON|LÓPEZ OBRADOR)|"
+    r"PRIME MINISTER (?:KISHIDA|TRUDEAU|ALBANESE))$"
+)
+
+
+def corpus_files() -> list[Path]:
+    return sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else []
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"White House corpus not found at {CORPUS}")
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[:40])
+def test_white_house_transcript_parses_sensibly(path):
+    parsed = parse_file(path)
+    first_lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert parsed.title == first_lines[0].strip()
+    assert parsed.date == datetime.date.fromisoformat(path.name[:10])
+    assert parsed.source_name == "The White House"
+    assert parsed.kind in {"briefing", "call", "gaggle", "press-conference"}
+    # Three background calls really have 12-19 turns; every other file has more than 20.
+    assert len(parsed.turns) >= 12
+    assert all(t.kind == "speech" for t in parsed.turns)
+    for turn in parsed.turns:
+        assert SPEAKERS.match(turn.label), turn.label
+        assert turn.text.strip() or turn.label == "Q"
+        assert not re.search(r"\bEND\b|\d{1,2}:\d{2} [AP]\.M\. [A-Z]{3,4}$", turn.text)
+    # Every line that starts with a speaker label became a turn, and no other line did.
+    starts = [
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if re.match(r"^\s*(?:Q[\s\u00a0]|[A-ZÓ][A-ZÓ .\-]+:)", line)
+    ]
+    assert len(parsed.turns) == len(starts)
+    assert parsed.warnings == []
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"White House corpus not found at {CORPUS}")
+def test_white_house_corpus_has_its_known_conventions():
+    by_name = {p.name[:10]: parse_file(p) for p in corpus_files()}
+    assert len(by_name) == 16
+    kishida = by_name["2022-05-23"]
+    assert kishida.turns[0].label == "PRIME MINISTER KISHIDA"
+    assert kishida.turns[0].text.startswith("(As interpreted.) Well, thank you.")
+    assert kishida.location == "Akasaka Palace, Tokyo, Japan"
+    gaggle = by_name["2022-07-13"]
+    assert {"MR. SULLIVAN", "MR SULLIVAN"} <= {t.label for t in gaggle.turns}
+    assert gaggle.kind == "gaggle"
+    psaki = by_name["2021-06-07"]
+    assert psaki.location == "James S. Brady Press Briefing Room"
+    assert psaki.header[-1] == "12:42 P.M. EDT"

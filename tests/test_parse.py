@@ -280,6 +280,14 @@ def test_prose_lines_ending_in_a_colon_are_not_speakers():
     assert len(parsed.turns[0].paragraphs) == 5
 
 
+def test_markdown_bold_labels_are_labels():
+    parsed = parse_text("**MR. PRICE:** Good afternoon.\n\n**QUESTION:**  Thanks, Ned.\n")
+    assert [(t.label, t.text) for t in parsed.turns] == [
+        ("MR. PRICE", "Good afternoon."),
+        ("QUESTION", "Thanks, Ned."),
+    ]
+
+
 def test_readout_heading_is_not_a_speaker():
     text = "READOUT: The call lasted an hour.\n\nMODERATOR:  Welcome.\n\nQUESTION:  Hi.\n"
     parsed = parse_text(text)

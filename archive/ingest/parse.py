@@ -102,6 +102,8 @@ _Q_LINE = re.compile(r"^Q(?:\s*:\s*|\s{2,}|\s(?=[^\sa-z])|$)(?P<rest>.*)$")
 _COLON_LABEL = re.compile(
     r"^(?P<label>[^:：()\[\]]{1,80}?)\s*(?P<note>[(\[][^()\[\]]{1,60}[)\]])?\s*[:：]\s*(?P<rest>.*)$"
 )
+# "**MR. PRICE:** Thanks" (markdown copied from a page) is read as "MR. PRICE: Thanks".
+_EMPHASIS = re.compile(r"^(\*\*|__)([^*_]{1,80}?[:：])\s*\1")
 _CAPS_LABEL = re.compile(r"[^\W\d_][\w.'’\- &/]*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 # Characters that make a short CJK phrase before "：" prose ("他说：") rather than a name.
@@ -195,7 +197,7 @@ def _classify(lines: list[str], rule: SourceRule) -> list[_Line]:
             line.kind = "html"
         elif (m := _Q_LINE.match(text)) is not None:
             line.kind, line.label, line.rest, line.style = "label", "Q", m["rest"], "q"
-        elif (m := _COLON_LABEL.match(text)) is not None:
+        elif (m := _COLON_LABEL.match(_EMPHASIS.sub(r"\2", text))) is not None:
             _classify_colon_line(line, m, rule)
     return out
 

@@ -161,3 +161,18 @@ def reindex_turns_after_commit(turn_ids: Iterable[int]) -> None:
     reindex = getattr(search_signals, "reindex_turns", None)
     if reindex is not None:
         transaction.on_commit(lambda: reindex(ids))
+
+
+def load_topics(entries: Iterable[dict]) -> int:
+    """Add the topics (``fixtures/topics.json``) missing by name; existing ones keep their
+    curated phrases. Returns how many were created."""
+    created = 0
+    for entry in entries:
+        if not Topic.objects.filter(name__iexact=entry["name"]).exists():
+            Topic.objects.create(
+                name=entry["name"],
+                description=entry.get("description", ""),
+                phrases="\n".join(entry.get("phrases", [])),
+            )
+            created += 1
+    return created

@@ -247,3 +247,75 @@ def _new_named_choice(
         )
     by_name[folded] = choice
     return choice
+
+
+def load_known_speakers(entries: Iterable[dict]) -> tuple[int, int]:
+    """Add known speakers (``fixtures/speakers.json``): a speaker missing by name is created, an
+    alias missing by key is added. Existing speakers keep their curated fields.
+    Returns (speakers created, aliases added)."""
+    speakers_created = aliases_added = 0
+    for entry in entries:
+        speaker = _find_by_name(entry["name"])
+        if speaker is None:
+            speaker = Speaker.objects.create(
+                name=entry["name"],
+                title=entry.get("title", ""),
+                organisation=entry.get("organisation", ""),
+                kind=entry.get("kind", Speaker.Kind.OFFICIAL),
+                description=entry.get("description", ""),
+            )
+            speakers_created += 1
+        for label in entry.get("aliases", []):
+            if not SpeakerAlias.objects.filter(key=label_key(label)).exists():
+                SpeakerAlias.objects.create(speaker=speaker, label=label)
+                aliases_added += 1
+    return speakers_created, aliases_added
+
+
+# --------------------------------------------------------------------------------------------
+# Curation (used by the admin)
+
+
+def merge_speakers(keep: Speaker, others: Iterable[Speaker]) -> int:
+    """Move every turn and alias of `others` to `keep` and delete them; blank fields of `keep`
+    are filled from the others. Returns the number of turns moved. Call inside a transaction."""
+    from archive.models import Turn
+    from archive.topics import reindex_turns_after_commit
+
+    others = [other for other in others if other.pk != keep.pk]
+    moved_ids: list[int] = []
+    for other in others:
+        turn_ids = list(Turn.objects.filter(speaker=other).values_list("pk", flat=True))
+        Turn.objects.filter(pk__in=turn_ids).update(speaker=keep)
+        moved_ids.extend(turn_ids)
+        for alias in SpeakerAlias.objects.filter(speaker=other):
+            alias.speaker = keep
+            alias.save()
+        for name in ("title", "organisation", "description"):
+            if not getattr(keep, name) and getattr(other, name):
+                setattr(keep, name, getattr(other, name))
+        other.delete()
+    keep.save()
+    # QuerySet.update() sends no signals: tell the search code which turns changed.
+    reindex_turns_after_commit(moved_ids)
+    return len(moved_ids)
+
+
+def reassign_label(
+    transcript: Transcript,
+    label: str,
+    speaker: Speaker | None = None,
+    *,
+    new_name: str = "",
+    new_kind: str = Speaker.Kind.JOURNALIST,
+) -> tuple[Speaker, int]:
+    """Give every turn of `label` in `transcript` to `speaker` (or to a new speaker called
+    `new_name`), marked as a curator's choice so that re-ingesting keeps it."""
+    if speaker is None:
+        speaker = Speaker.objects.create(name=new_name, kind=new_kind or Speaker.Kind.JOURNALIST)
+    turns = list(transcript.turns.filter(label=label))
+    for turn in turns:
+        turn.speaker = speaker
+        turn.speaker_curated = True
+        turn.save(update_fields=["speaker", "speaker_curated"])
+    return speaker, len(turns)

@@ -25,6 +25,7 @@ from archive.views.exports import (
     topic_data,
     transcript_summary,
     turn_data,
+    turns_for_hits,
 )
 
 log = logging.getLogger(__name__)
@@ -344,12 +345,11 @@ def search(request):
     result = run_search(search_request)
     if result.failed:
         raise ApiError(503, "Search is unavailable just now; please try again in a moment.")
-    turns = search_turns(result.hits)
-    results = []
-    for hit in result.hits:
-        turn = turns.get(hit.turn_id)
-        if turn is not None:
-            results.append({**turn_data(turn, request), "snippet": str(hit.snippet)})
+    snippets = {hit.turn_id: str(hit.snippet) for hit in result.hits}
+    results = [
+        {**turn_data(turn, request), "snippet": snippets[turn.pk]}
+        for turn in turns_for_hits(result.hits)
+    ]
     data = _envelope(
         request, count=result.total, page=result.page, page_size=page_size, results=results
     )
@@ -360,15 +360,6 @@ def search(request):
         for name, values in result.facets.items()
     }
     return _json(data)
-
-
-def search_turns(hits) -> dict[int, Turn]:
-    """The published turns behind search hits, by id, in one query."""
-    ids = [hit.turn_id for hit in hits]
-    turns = (
-        Turn.objects.published().for_listing().prefetch_related(_visible_tags()).filter(pk__in=ids)
-    )
-    return {turn.pk: turn for turn in turns}
 
 
 # --- The description and the human page ----------------------------------------------------------

@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from archive.models import Speaker, Topic, Transcript, Turn
+from archive.views.exports import turns_for_hits
 
 FEED_LENGTH = 30
 
@@ -108,8 +110,35 @@ class TopicFeed(TurnFeed):
         return self.latest(Turn.objects.on_topic(topic).distinct())
 
 
+class SearchFeed(TurnFeed):
+    """Any search, newest statements first: the same parameters as the search page (q in the
+    query language, speaker, topic, kind, after, before), through archive.search.run_search."""
+
+    def get_object(self, request):
+        from archive.search import SearchRequest
+
+        search_request = SearchRequest.from_querydict(request.GET)
+        if not any(search_request.params(sort="", page="").values()):
+            raise Http404("A search feed needs a query: /feeds/search/?q=...")
+        search_request.sort, search_request.page = "newest", 1
+        search_request.per_page, search_request.facets = FEED_LENGTH, False
+        return search_request
+
+    def title(self, search_request):
+        return f"Parley: search for “{search_request.q or 'filtered statements'}”"
+
+    def link(self, search_request):
+        return reverse("archive:search") + search_request.querystring(sort="", page="")
+
+    def items(self, search_request):
+        from archive.search import run_search
+
+        return turns_for_hits(run_search(search_request).hits)
+
+
 urlpatterns = [
     path("transcripts/", TranscriptFeed(), name="transcript_feed"),
     path("speakers/<slug:slug>/", SpeakerFeed(), name="speaker_feed"),
     path("topics/<slug:slug>/", TopicFeed(), name="topic_feed"),
+    path("search/", SearchFeed(), name="search_feed"),
 ]

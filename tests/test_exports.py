@@ -8,11 +8,18 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 
 from archive.models import Speaker, Turn
-from archive.views.exports import AKN_NS, CSV_COLUMNS, turns_csv_response, turns_json_response
+from archive.views.exports import (
+    AKN_NS,
+    CSV_COLUMNS,
+    search_csv_response,
+    turns_csv_response,
+    turns_json_response,
+)
 from tests.factories import make_speaker, make_transcript
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +158,12 @@ def test_turn_list_helpers_accept_turns_or_search_results(interview):
     data = json.loads(turns_json_response(turns, request, query="Minsk", count=1).content)
     assert data["query"] == "Minsk" and data["count"] == 1
     assert data["results"][0]["transcript"]["title"] == "Secretary Blinken at Reuters NEXT"
+
+
+def test_search_csv_runs_the_search_and_writes_every_result(interview):
+    call_command("update_index", verbosity=0)  # the Whoosh engine; PostgreSQL's needs nothing
+    request = RequestFactory().get("/search/", {"q": '"Minsk agreements"', "format": "csv"})
+    response = search_csv_response(request)
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [(row["speaker"], row["position"]) for row in rows] == [("Antony Blinken", "2")]
+    assert rows[0]["context_url"].endswith("#t2")

@@ -156,6 +156,47 @@ def turns_json_response(turns: Iterable[Turn], request, **extra) -> JsonResponse
     return JsonResponse({**extra, "results": results}, json_dumps_params={"ensure_ascii": False})
 
 
+def turns_for_hits(hits) -> list[Turn]:
+    """The published turns behind search hits (archive.search.Hit), in the hits' order, with one
+    query; topics prefetched as `visible_tags`."""
+    from django.db.models import Prefetch
+
+    from archive.models import TurnTopic
+
+    ids = [hit.turn_id for hit in hits]
+    turns = (
+        Turn.objects.published()
+        .for_listing()
+        .prefetch_related(
+            Prefetch(
+                "topic_tags",
+                queryset=TurnTopic.objects.filter(rejected=False).select_related("topic"),
+                to_attr="visible_tags",
+            )
+        )
+        .in_bulk(ids)
+    )
+    return [turns[pk] for pk in ids if pk in turns]
+
+
+SEARCH_EXPORT_LIMIT = 1000
+
+
+def search_csv_response(request) -> HttpResponse:
+    """/search/?...&format=csv: the search's first SEARCH_EXPORT_LIMIT results as CSV, one
+    row per turn, in the search's order. Same parameters as the search page."""
+    from archive.search import SearchRequest, run_search
+
+    search_request = SearchRequest.from_querydict(request.GET)
+    search_request.page, search_request.per_page, search_request.facets = (
+        1,
+        SEARCH_EXPORT_LIMIT,
+        False,
+    )
+    result = run_search(search_request)
+    return turns_csv_response(turns_for_hits(result.hits), request, filename="parley-search.csv")
+
+
 def _as_turn(item) -> Turn | None:
     if isinstance(item, Turn):
         return item
@@ -418,6 +459,8 @@ __all__ = [
     "transcript_summary",
     "turn_data",
     "turns_csv_response",
+    "turns_for_hits",
+    "search_csv_response",
     "turns_json_response",
     "transcript_export",
 ]

@@ -1,11 +1,91 @@
-"""Speaker list and speaker pages. (Placeholder: replaced by the search work.)"""
+"""The speaker list and a page per speaker: their turns, topics and appearances over time."""
 
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from archive.models import Speaker, Transcript, Turn, TurnTopic
+from archive.search import build_snippet, turn_role
+
+SPEAKERS_PER_PAGE = 60
+TURNS_PER_PAGE = 20
 
 
 def speaker_list(request):
-    return HttpResponse("speakers")
+    speakers = Speaker.objects.with_turn_counts().filter(turn_count__gt=0)
+    kind = request.GET.get("kind", "")
+    organisation = request.GET.get("organisation", "")
+    if kind in Speaker.Kind.values:
+        speakers = speakers.filter(kind=kind)
+    else:
+        kind = ""
+    if organisation:
+        speakers = speakers.filter(organisation=organisation[:200])
+    order = "count" if request.GET.get("sort") == "count" else "name"
+    speakers = speakers.order_by("-turn_count", "name") if order == "count" else speakers
+    organisations = (
+        Speaker.objects.public()
+        .exclude(organisation="")
+        .order_by("organisation")
+        .values_list("organisation", flat=True)
+        .distinct()
+    )
+    page_obj = Paginator(speakers, SPEAKERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "archive/speaker_list.html",
+        {
+            "page_obj": page_obj,
+            "speakers": page_obj.object_list,
+            "kinds": Speaker.Kind.choices,
+            "kind": kind,
+            "organisations": list(organisations),
+            "organisation": organisation,
+            "order": order,
+        },
+    )
 
 
 def speaker_detail(request, slug):
-    return HttpResponse(slug)
+    speaker = get_object_or_404(Speaker, slug=slug)
+    turns = Turn.objects.published().speech().by_speaker(speaker)
+    if not turns.exists():
+        raise Http404("No published statements by this speaker.")
+    newest_first = turns.for_listing().order_by("-transcript__date", "-transcript_id", "position")
+    page_obj = Paginator(newest_first, TURNS_PER_PAGE).get_page(request.GET.get("page"))
+    for turn in page_obj.object_list:
+        turn.role = turn_role(turn)
+        turn.snippet = build_snippet(turn.text, ())
+    top_topics = (
+        TurnTopic.objects.filter(
+            turn__speaker=speaker, rejected=False, turn__transcript__published=True
+        )
+        .values("topic__slug", "topic__name")
+        .annotate(count=Count("turn", distinct=True))
+        .order_by("-count", "topic__name")[:10]
+    )
+    appearances = (
+        Transcript.objects.published()
+        .filter(turns__speaker=speaker, date__isnull=False)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("month")
+    )
+    return render(
+        request,
+        "archive/speaker_detail.html",
+        {
+            "speaker": speaker,
+            "page_obj": page_obj,
+            "turn_count": turns.count(),
+            "transcript_count": Transcript.objects.published()
+            .filter(turns__speaker=speaker)
+            .distinct()
+            .count(),
+            "top_topics": list(top_topics),
+            "appearances": [(row["month"], row["count"]) for row in appearances],
+        },
+    )

@@ -1,11 +1,70 @@
-"""Topic index and topic pages. (Placeholder: replaced by the search work.)"""
+"""The topics index and a page per topic: every tagged statement in date order."""
 
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.shortcuts import get_object_or_404, render
+
+from archive.models import Speaker, Topic, Turn
+from archive.query import Clause, Term
+from archive.search import build_snippet, turn_role
+
+TURNS_PER_PAGE = 25
+
+
+def _tagged(topic: Topic):
+    return Turn.objects.published().speech().on_topic(topic)
 
 
 def topic_list(request):
-    return HttpResponse("topics")
+    topics = Topic.objects.annotate(
+        turn_count=Count(
+            "turn_tags",
+            filter=Q(
+                turn_tags__rejected=False,
+                turn_tags__turn__transcript__published=True,
+                turn_tags__turn__kind=Turn.Kind.SPEECH,
+            ),
+        )
+    ).order_by("name")
+    return render(request, "archive/topic_list.html", {"topics": topics})
 
 
 def topic_detail(request, slug):
-    return HttpResponse(slug)
+    topic = get_object_or_404(Topic, slug=slug)
+    tagged = _tagged(topic)
+    speakers = (
+        Speaker.objects.filter(turns__in=tagged)
+        .values("slug", "name")
+        .annotate(count=Count("turns"))
+        .order_by("-count", "name")
+    )
+    speakers = list(speakers[:50])
+    speaker_slug = request.GET.get("speaker", "")
+    selected = next((s for s in speakers if s["slug"] == speaker_slug), None)
+    listed = tagged.filter(speaker__slug=speaker_slug) if selected else tagged
+    listed = listed.for_listing().order_by("transcript__date", "transcript_id", "position")
+    page_obj = Paginator(listed, TURNS_PER_PAGE).get_page(request.GET.get("page"))
+    phrases = (Clause(tuple(Term(phrase, phrase=True) for phrase in topic.phrase_list)),)
+    for turn in page_obj.object_list:
+        turn.role = turn_role(turn)
+        turn.snippet = build_snippet(turn.text, phrases if topic.phrase_list else ())
+    months = (
+        listed.filter(transcript__date__isnull=False)
+        .annotate(month=TruncMonth("transcript__date"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("month")
+    )
+    return render(
+        request,
+        "archive/topic_detail.html",
+        {
+            "topic": topic,
+            "page_obj": page_obj,
+            "total": page_obj.paginator.count,
+            "speakers": speakers,
+            "selected_speaker": selected,
+            "mentions": [(row["month"], row["count"]) for row in months],
+        },
+    )

@@ -13,6 +13,7 @@ reassignments, topic tags on the turns that are still there, and edited metadata
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
@@ -128,6 +129,15 @@ def clean_overrides(options: dict[str, Any] | None) -> dict[str, Any]:
     if "date" in options:
         options["date"] = parse_date(options["date"], what="--date")
     return clean_metadata(options, origin="options")
+
+
+def bulk_indexing():
+    """Hold search index updates until a batch of files is loaded, then write them at once
+    (``archive.search_signals.deferred_indexing``, when the search app provides it)."""
+    from archive import search_signals
+
+    deferred = getattr(search_signals, "deferred_indexing", None)
+    return deferred() if deferred is not None else contextlib.nullcontext()
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from archive.ingest.load import (
     UNCHANGED,
     UPDATED,
     IngestOutcome,
+    bulk_indexing,
     collect_files,
     ingest_file,
 )
@@ -105,41 +106,44 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        paths = options["paths"]
         overrides = {name: options[name] for name in METADATA_OPTIONS if options.get(name)}
         as_json, quiet, dry_run = options["json"], options["quiet"], options["dry_run"]
-        messages = self.stderr if as_json else self.stdout
+        messages = self.stderr if as_json else self.stdout  # stdout is for JSON alone
 
-        items = collect_files(paths)
+        items = collect_files(options["paths"])
         progress = ProgressBar(self.stderr, len(items), enabled=not quiet)
         outcomes: list[IngestOutcome] = []
-        for item in items:
-            if isinstance(item, IngestOutcome):
-                outcome = item
-            else:
-                outcome = ingest_file(
-                    item,
-                    metadata_overrides=overrides,
-                    update=options["update"],
-                    dry_run=dry_run,
-                    source=options["source"],
-                )
-            outcomes.append(outcome)
-            progress.clear()
-            if as_json:
-                data = outcome.as_json()
-                if not dry_run and not outcome.failed:
-                    data = {"file": data["file"], "status": outcome.status, **data}
-                self.stdout.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-            if not quiet or outcome.status in (SKIPPED, FAILED):
-                self.write_outcome(messages, outcome, dry_run=dry_run)
-            progress.advance(outcome.file)
+        with bulk_indexing():
+            for item in items:
+                if isinstance(item, IngestOutcome):
+                    outcome = item  # a missing path, an empty folder
+                else:
+                    outcome = ingest_file(
+                        item,
+                        metadata_overrides=overrides,
+                        update=options["update"],
+                        dry_run=dry_run,
+                        source=options["source"],
+                    )
+                outcomes.append(outcome)
+                progress.clear()
+                if as_json:
+                    self.write_json(outcome, dry_run=dry_run)
+                if not quiet or outcome.status in (SKIPPED, FAILED):
+                    self.write_outcome(messages, outcome, dry_run=dry_run)
+                progress.advance(outcome.file)
         progress.finish()
 
         self.write_summary(messages, outcomes, dry_run=dry_run, quiet=quiet)
         failed = sum(1 for outcome in outcomes if outcome.failed)
         if failed:
             raise CommandError(f"{failed} of {len(outcomes)} file(s) failed; see above.")
+
+    def write_json(self, outcome: IngestOutcome, *, dry_run: bool) -> None:
+        data = outcome.as_json()
+        if not dry_run and not outcome.failed:
+            data = {"file": data["file"], "status": outcome.status, **data}
+        self.stdout.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
     def write_outcome(self, stream, outcome: IngestOutcome, *, dry_run: bool) -> None:
         verb = DRY_RUN_VERBS.get(outcome.status, outcome.status) if dry_run else outcome.status

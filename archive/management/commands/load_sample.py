@@ -9,8 +9,16 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from archive.ingest.load import FAILED, LOADED, UPDATED, collect_files, ingest_file
+from archive.ingest.load import (
+    FAILED,
+    LOADED,
+    UPDATED,
+    bulk_indexing,
+    collect_files,
+    ingest_file,
+)
 from archive.ingest.speakers import load_known_speakers
+from archive.models import Turn
 from archive.topics import load_topics, tag_turns
 
 
@@ -44,36 +52,38 @@ class Command(BaseCommand):
         )
 
         outcomes = []
-        for item in collect_files([folder / "transcripts"]):
-            outcome = item if not isinstance(item, Path) else ingest_file(item)
-            outcomes.append(outcome)
-            if outcome.status == FAILED:
-                self.stderr.write(f"failed {outcome.file}: {outcome.describe_problem()}")
+        with bulk_indexing():
+            for item in collect_files([folder / "transcripts"]):
+                outcome = item if not isinstance(item, Path) else ingest_file(item)
+                outcomes.append(outcome)
+                if outcome.status == FAILED:
+                    self.stderr.write(f"failed {outcome.file}: {outcome.describe_problem()}")
+            if new_topics:
+                # Ingest tags new transcripts; new topics need older transcripts tagged too.
+                self.stdout.write(f"Topics: {tag_turns()}.")
         changed = sum(1 for o in outcomes if o.status in (LOADED, UPDATED))
         self.stdout.write(
             f"Transcripts: {changed} loaded, {len(outcomes) - changed} already there."
         )
-        if new_topics:
-            # Ingest tags new transcripts; new topics need the older transcripts tagged too.
-            self.stdout.write(f"Topics: {tag_turns()}.")
 
-        self.update_search_index(force=bool(changed or new_topics))
+        self.build_search_index()
         if any(o.status == FAILED for o in outcomes):
             raise CommandError("some sample transcripts failed to load; see above.")
 
-    def update_search_index(self, *, force: bool) -> None:
-        """Build the haystack index when the search app registers one (and something changed,
-        or the index is empty); quietly nothing before the search work lands."""
+    def build_search_index(self) -> None:
+        """Build the haystack index when the search app registers one and it is still empty
+        (a fresh index folder); after that, saves keep it current. Quietly nothing before the
+        search app lands."""
         try:
             from haystack import connections
             from haystack.query import SearchQuerySet
 
             if not connections["default"].get_unified_index().get_indexed_models():
                 return
-            if not force and SearchQuerySet().count():
+            if SearchQuerySet().count() or not Turn.objects.published().speech().exists():
                 return
         except Exception as error:  # an unconfigured or absent index must not stop the sample
             self.stderr.write(f"Search index not updated: {error}")
             return
         call_command("update_index", remove=True, verbosity=0)
-        self.stdout.write("Search index updated.")
+        self.stdout.write("Search index built.")

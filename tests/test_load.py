@@ -455,3 +455,15 @@ def test_ingest_tags_the_new_turns_with_topics(seed_file):
 def test_topics_are_not_required(seed_file):
     assert Topic.objects.count() == 0
     assert ingest_file(seed_file).status == "loaded"
+
+
+def test_an_unexpected_parser_error_fails_the_file_in_one_line(seed_file, monkeypatch):
+    def broken_parser(*args, **kwargs):
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(load, "parse_text", broken_parser)
+
+    outcome = ingest_file(seed_file)
+
+    assert outcome.status == "failed"
+    assert outcome.reason == "could not parse: IndexError: list index out of range"

@@ -201,6 +201,8 @@ def ingest_file(
         return failure(file, getattr(error, "message", str(error)), getattr(error, "line", None))
     except OSError as error:
         return failure(file, f"cannot read the file: {error.strerror or error}")
+    except Exception as error:  # a reader bug must not stop the other files
+        return failure(file, f"could not read: {_one_line(error)}")
     return ingest_text(
         decoded.text,
         filename=path.name,
@@ -240,6 +242,8 @@ def ingest_text(
         parsed = parse_text(text, filename=filename, source=source, hints=hints or {})
     except (ParseError, MetadataError) as error:
         return failure(file, getattr(error, "message", str(error)), getattr(error, "line", None))
+    except Exception as error:  # a parser bug must not stop the other files
+        return failure(file, f"could not parse: {_one_line(error)}")
     warnings.extend(parsed.warnings)
     hinted = {"title": (hints or {}).get("title"), "source_url": (hints or {}).get("source_url")}
     meta = merge_metadata(

@@ -45,8 +45,10 @@ def home(request):
         )
         .filter(turn_count__gt=0)
         .order_by("-turn_count", "name")[:10],
+        # Named people only: "Questioner, press briefing (7 Jun 2021)" is nobody to follow.
         "top_speakers": Speaker.objects.with_turn_counts()
         .filter(turn_count__gt=0)
+        .exclude(kind=Speaker.Kind.UNIDENTIFIED)
         .order_by("-turn_count", "name")[:8],
     }
     return render(request, "archive/home.html", context)

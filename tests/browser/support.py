@@ -1,0 +1,59 @@
+"""Helpers shared by the browser tests and their fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 740}
+
+
+class ConsoleWatcher:
+    """Collects console errors, uncaught exceptions and failed requests of a page."""
+
+    def __init__(self, page):
+        self.problems: list[str] = []
+        page.on("console", self.on_console)
+        page.on("pageerror", lambda error: self.problems.append(f"exception: {error}"))
+        page.on(
+            "requestfailed", lambda request: self.problems.append(f"request failed: {request.url}")
+        )
+        page.on(
+            "response",
+            lambda response: (
+                response.status >= 400
+                and response.request.resource_type in {"stylesheet", "script", "image", "font"}
+                and self.problems.append(f"{response.status}: {response.url}")
+            ),
+        )
+
+
+def _on_console(self, message) -> None:
+    # "Failed to load resource" repeats what the response listener checks (assets only: the
+    # 404 page itself and Chromium's /favicon.ico request for a JSON document are expected).
+    if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        self.problems.append(f"console: {message.text} ({message.location.get('url')})")
+
+
+ConsoleWatcher.on_console = _on_console
+
+
+def screenshot(page, name: str) -> Path:
+    """`name.png`: what the reader sees first (the viewport); `name-full.png`: the whole page."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-full.png"), full_page=True)
+    return path

@@ -1,0 +1,187 @@
+"""The archive in a real browser: what a researcher does, at desktop and phone widths, with and
+without JavaScript. Screenshots go to test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.support import DESKTOP, PHONE, ConsoleWatcher, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_search_minsk_agreements_and_read_it_in_context(page):
+    page.goto("/")
+    page.get_by_role("searchbox", name="Search every statement").fill('"Minsk agreements"')
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_url(re.compile(r"/search/\?q="))
+
+    results = page.locator(".result-list li.result")
+    blinken = results.filter(has=page.locator(".speaker-name", has_text="Antony Blinken"))
+    assert blinken.count() == 2, results.all_inner_texts()
+    assert blinken.locator("mark").count() >= 2
+
+    blinken.first.get_by_role("link", name=re.compile("Read in context")).click()
+    page.wait_for_url(re.compile(r"/transcripts/[\w-]+/#t\d+$"))
+    fragment = page.url.rsplit("#", 1)[1]
+    turn = page.locator(f"#{fragment}")
+    assert "is-targeted" in turn.get_attribute("class")
+    assert turn.evaluate("element => element.matches(':target')")
+    assert "Minsk agreements" in turn.inner_text()
+    box, viewport = turn.bounding_box(), page.viewport_size
+    assert 0 <= box["y"] < viewport["height"], "the targeted turn is scrolled into view"
+
+
+def test_transcript_page_copy_citation_and_find(page):
+    page.goto("/transcripts/")
+    page.get_by_role(
+        "link", name="Secretary Antony J. Blinken at the Reuters NEXT Conference"
+    ).first.click()
+    assert (
+        page.get_by_role("heading", level=1).inner_text().startswith("Secretary Antony J. Blinken")
+    )
+    assert page.locator(".participant .speaker-name").all_inner_texts()[:2] == [
+        "Alessandra Galloni",
+        "Antony Blinken",
+    ]
+    assert page.locator(".turn--question").count() > 0 and page.locator(".turn--answer").count() > 0
+
+    answer = page.locator(".turn--answer").first
+    answer.locator(".citation summary").click()
+    answer.get_by_role("button", name="Copy citation").click()
+    expect(answer.get_by_role("button", name="Copied")).to_be_visible()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith(
+        "Antony Blinken, in “Secretary Antony J. Blinken at the Reuters NEXT Conference”"
+    )
+    assert "/turns/" in copied
+
+    page.get_by_label("Find in this transcript").fill("Normandy")
+    page.get_by_role("button", name="Find").click()
+    assert page.locator(".transcript__body .turn").count() == 1
+    assert page.locator(".transcript__body mark").first.inner_text() == "Normandy"
+
+
+def test_browse_a_speaker_and_a_topic(page):
+    page.goto("/speakers/")
+    page.get_by_role("link", name="Antony Blinken").first.click()
+    page.wait_for_url(re.compile(r"/speakers/antony-blinken/"))
+    assert "Antony Blinken" in page.get_by_role("heading", level=1).inner_text()
+    assert page.locator(".result-list li").count() > 0
+
+    page.goto("/topics/")
+    topic_link = page.locator(".topic-list a").first
+    topic_name = topic_link.inner_text()
+    topic_link.click()
+    page.wait_for_url(re.compile(r"/topics/[\w-]+/"))
+    assert topic_name in page.get_by_role("heading", level=1).inner_text()
+    assert page.locator(".result-list li").count() > 0
+
+
+def test_use_the_api(page):
+    page.goto("/api/")
+    assert page.get_by_role("heading", level=1).inner_text() == "JSON API"
+    page.get_by_role("link", name="/api/openapi.json").click()
+    document = json.loads(page.locator("body").inner_text())
+    assert document["openapi"].startswith("3.")
+
+    answer = page.request.get("/api/search/?q=%22Minsk+agreements%22")
+    assert answer.ok
+    data = answer.json()
+    by_blinken = [hit for hit in data["results"] if hit["speaker"]["name"] == "Antony Blinken"]
+    assert len(by_blinken) == 2
+    page.goto(by_blinken[0]["context_url"])
+    assert page.locator(".turn.is-targeted").count() == 1
+
+    missing = page.request.get("/api/no-such-thing/")
+    assert missing.status == 404 and missing.json()["error"]["status"] == 404
+
+
+def test_pages_work_without_javascript(browser, sample_site):
+    context = browser.new_context(
+        viewport=DESKTOP, base_url=sample_site.url, java_script_enabled=False
+    )
+    page = context.new_page()
+    try:
+        page.goto("/search/?q=%22Minsk+agreements%22+speaker%3Ablinken")
+        assert page.locator(".result-list li.result").count() == 2
+        page.locator(".result-list li.result").first.get_by_role(
+            "link", name=re.compile("Read in context")
+        ).click()
+        fragment = page.url.rsplit("#", 1)[1]
+        turn = page.locator(f"#{fragment}")
+        assert turn.evaluate("element => element.matches(':target')")
+        assert page.get_by_role("button", name="Copy citation").count() == 0
+        turn.locator(".citation summary").click()
+        assert "Parley archive, http" in turn.locator(".citation__text").inner_text()
+    finally:
+        context.close()
+
+
+def test_keyboard_reaches_the_content_first(page):
+    page.goto("/transcripts/")
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    assert skip.inner_text() == "Skip to content"
+    outline = skip.evaluate("element => getComputedStyle(element).outlineStyle")
+    assert outline != "none", "focus is visible"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+
+
+PAGES = {
+    "home": "/",
+    "transcripts": "/transcripts/",
+    "transcripts-2021": "/transcripts/?year=2021",
+    "transcript": "/transcripts/{transcript}/",
+    "transcript-at-turn": "/transcripts/{transcript}/#t4",
+    "turn": "{turn}",
+    "search": "/search/?q=%22Minsk+agreements%22",
+    "search-empty": "/search/",
+    "speakers": "/speakers/",
+    "speaker": "/speakers/antony-blinken/",
+    "topics": "/topics/",
+    "topic": "{topic}",
+    "api": "/api/",
+    "not-found": "/no-such-page/",
+}
+
+
+@pytest.mark.parametrize("width_name,viewport", [("desktop", DESKTOP), ("phone", PHONE)])
+def test_every_page_renders_cleanly_and_is_captured(browser, sample_site, width_name, viewport):
+    """No console errors, no failed assets, no sideways scrolling; a screenshot of each page."""
+    from archive.models import Topic, Transcript, Turn
+
+    transcript = Transcript.objects.get(slug__contains="blinken")
+    turn = Turn.objects.get(transcript=transcript, position=4)
+    topic = Topic.objects.filter(turn_tags__rejected=False).first()
+    values = {
+        "transcript": transcript.slug,
+        "turn": turn.get_absolute_url(),
+        "topic": topic.get_absolute_url(),
+    }
+
+    context = browser.new_context(viewport=viewport, base_url=sample_site.url)
+    page = context.new_page()
+    watcher = ConsoleWatcher(page)
+    problems = []
+    try:
+        for name, path in PAGES.items():
+            response = page.goto(path.format(**values))
+            expected = 404 if name == "not-found" else 200
+            if response is not None and response.status != expected:  # None: same page, new #
+                problems.append(f"{name}: HTTP {response.status}")
+            title = page.title()
+            if not title.endswith("· Parley") or title.startswith("Parley ·"):
+                problems.append(f"{name}: title {title!r}")
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 1:
+                problems.append(f"{name}: {overflow}px wider than the {width_name} viewport")
+            screenshot(page, f"{name}-{width_name}")
+    finally:
+        context.close()
+    assert problems + watcher.problems == []

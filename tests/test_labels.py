@@ -9,6 +9,7 @@ from archive.ingest.labels import (
     is_anonymous,
     is_answer_placeholder,
     label_key,
+    names_office_holder,
     split_label,
 )
 
@@ -30,7 +31,8 @@ def test_label_key_unifies_spelling_variants():
 @pytest.mark.parametrize(
     "label",
     ["QUESTION", "Q", "Question", "REPORTER", "JOURNALIST", "PARTICIPANT", "PARTICIPANT 2",
-     "AUDIENCE MEMBER", "问", "记者", "Frage", "Pregunta", "Вопрос", "Journalist"],
+     "AUDIENCE MEMBER", "问", "记者", "Frage", "Pregunta", "Вопрос", "Journalist", "法新社记者",
+     "BBC correspondent", "Speaker 1"],
 )  # fmt: skip
 def test_anonymous_labels(label):
     assert is_anonymous(label)
@@ -62,6 +64,11 @@ def test_answer_placeholders():
         ("SECRETARY OF STATE BLINKEN", LabelParts("Secretary of State", "Blinken", None)),
         ("Minister for Foreign Affairs Penny Wong", LabelParts("Minister for Foreign Affairs", "Penny Wong", None)),
         ("Foreign Ministry Spokesperson Wang Wenbin", LabelParts("Foreign Ministry Spokesperson", "Wang Wenbin", None)),
+        ("Federal Chancellor of Germany Olaf Scholz (retranslated)", LabelParts("Federal Chancellor of Germany", "Olaf Scholz", None)),
+        ("NATO Secretary General Jens Stoltenberg", LabelParts("NATO Secretary General", "Jens Stoltenberg", None)),
+        ("JANE DOE, FINANCIAL TIMES", LabelParts("Financial Times", "Jane Doe", None)),
+        ("Official Spokesperson, Shri Arindam Bagchi", LabelParts("Official Spokesperson", "Arindam Bagchi", "Shri")),
+        ("Shri Arindam Bagchi, Official Spokesperson", LabelParts("Official Spokesperson", "Arindam Bagchi", "Shri")),
     ],
 )  # fmt: skip
 def test_split_label(label, parts):
@@ -81,6 +88,10 @@ def test_split_label(label, parts):
         ("Q", "Question"),
         ("QUESTION", "Question"),
         ("汪文斌", "汪文斌"),
+        ("Federal Chancellor of Germany Olaf Scholz (retranslated)", "Olaf Scholz"),
+        ("JANE DOE, FINANCIAL TIMES", "Jane Doe"),
+        ("Official Spokesperson, Shri Arindam Bagchi", "Shri Arindam Bagchi"),
+        ("R", "Answer"),
     ],
 )
 def test_display_name(label, name):
@@ -98,6 +109,36 @@ def test_group_labels_follows_names_that_shorten_later():
     assert grouped["Olaf Scholz"] == "Federal Chancellor of Germany Olaf Scholz"
     assert grouped["Question"] == "Question"
     assert set(grouped) == set(labels)
+
+
+def test_group_labels_joins_an_office_and_a_name_in_either_order():
+    grouped = group_labels(
+        [
+            "Shri Arindam Bagchi, Official Spokesperson",
+            "Official Spokesperson, Shri Arindam Bagchi",
+            "Official Spokesperson, Shri Arindam Bagchi",
+            "Question",
+        ]
+    )
+    spokesperson = "Official Spokesperson, Shri Arindam Bagchi"
+    assert grouped["Shri Arindam Bagchi, Official Spokesperson"] == spokesperson
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Foreign Minister Wang Yi", True),
+        ("Secretary Blinken", True),
+        ("Dr. Tedros", True),
+        ("Shri Arindam Bagchi, Official Spokesperson", True),
+        ("Vladimir Putin", False),
+        ("Mr. President", False),
+        ("General Assembly", False),
+        ("Secretary Blinken's", False),
+    ],
+)
+def test_names_office_holder(label, expected):
+    assert names_office_holder(label) is expected
 
 
 def test_group_labels_unifies_spelling_variants():

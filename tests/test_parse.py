@@ -14,6 +14,7 @@ from archive.ingest.parse import ParseError, parse_text
 from archive.ingest.reading import parse_file
 
 DATA = Path(__file__).parent / "data"
+PROBES = DATA / "parse"  # transcripts in the styles of other governments and pasted pages
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "whitehouse"
 SEED = DATA / "state_blinken_reuters_2021-12-03.txt"
@@ -27,6 +28,10 @@ def search_index():
 
 def parse(name: str):
     return parse_file(DATA / name)
+
+
+def parse_probe(name: str):
+    return parse_file(PROBES / name)
 
 
 def labels(parsed) -> list[str]:
@@ -336,6 +341,86 @@ def test_parsing_five_megabytes_takes_well_under_a_few_seconds():
     parsed = parse_text(text)
     assert time.perf_counter() - start < 3
     assert len(parsed.turns) == 37 * 200
+
+
+# --- other governments' label styles -----------------------------------------------------------
+
+
+def test_chinese_reporter_labels_open_turns_and_the_first_question_is_not_lost():
+    parsed = parse_probe("china_mfa_reporter_labels_zh.txt")
+    assert labels(parsed) == [
+        "法新社记者", "赵立坚", "总台央视记者", "赵立坚", "路透社记者", "赵立坚", "彭博社记者", "赵立坚",
+    ]  # fmt: skip
+    assert parsed.turns[0].text == "关于冬奥会，你有何评论？一些国家宣布不派官员出席。"
+    assert parsed.turns[6].text == "最后一个问题。中方是否会邀请美方代表观礼？"
+    assert parsed.header == ["2022年1月28日外交部发言人赵立坚主持例行记者会", "2022-01-28 15:00"]
+
+
+def test_a_quotation_after_a_chinese_verb_is_still_not_a_speaker():
+    text = "问：中方有何评论？\n\n答：习近平主席指出：各国应当团结合作。\n\n外交部部长强调：我们反对霸凌。\n"
+    parsed = parse_text(text)
+    assert labels(parsed) == ["问", "答"]
+    assert parsed.turns[1].paragraphs[1] == "外交部部长强调：我们反对霸凌。"
+
+
+def test_all_caps_labels_may_name_the_outlet_after_a_comma_or_in_brackets():
+    parsed = parse_probe("caps_labels_with_outlets.txt")
+    assert labels(parsed) == [
+        "FOREIGN SECRETARY HALL", "JOHN SMITH", "FOREIGN SECRETARY HALL",
+        "JANE DOE, FINANCIAL TIMES", "FOREIGN SECRETARY HALL",
+        "PIERRE MARTIN, AGENCE FRANCE-PRESSE", "FOREIGN SECRETARY HALL",
+    ]  # fmt: skip
+    assert parsed.turns[1].text == "(BBC) Foreign Secretary, what consequences, exactly?"
+    assert parsed.turns[3].text.startswith("And on sanctions?")
+
+
+def test_q_dot_and_a_dot_questions_and_answers_of_older_us_transcripts():
+    parsed = parse_probe("q_dot_a_dot_news_conference_1962.txt")
+    assert labels(parsed) == ["THE PRESIDENT", "Q", "THE PRESIDENT", "Q", "A", "Q"]
+    # The label alone on its line, the words on the next.
+    assert parsed.turns[0].text.startswith("I have several announcements to make.")
+    assert (
+        parsed.turns[1].text == "Mr. President, on Taiwan, has there been any change in our policy?"
+    )
+    assert parsed.turns[4].paragraphs[0] == "Same answer: yes."
+    # An initial at the start of a paragraph is not an answer.
+    assert parsed.turns[4].paragraphs[1].startswith("A. Smith said last week")
+
+
+def test_a_dot_is_an_initial_where_no_question_uses_q_dot():
+    text = "MODERATOR:  Welcome.\n\nMR. HALE:  Thanks.\n\nA. Smith said so.\n\nQ:  Really?\n"
+    parsed = parse_text(text)
+    assert labels(parsed) == ["MODERATOR", "MR. HALE", "Q"]
+    assert parsed.turns[1].paragraphs == ["Thanks.", "A. Smith said so."]
+
+
+def test_an_office_and_a_name_make_a_label_even_once():
+    parsed = parse_probe("interview_with_role_labels.txt")
+    assert labels(parsed) == ["Q", "A", "Foreign Minister Wang Yi", "Q", "A"]
+    assert parsed.turns[2].text == "China supports it. We will do our part and more."
+    assert parsed.turns[1].text.endswith("Okay, last one: the Paris Agreement remains our goal.")
+
+
+def test_prose_before_a_colon_is_still_not_an_office_holder():
+    text = (
+        "Vladimir Putin: Thank you.\n\nGermany: We will talk to them.\n\n"
+        "General Assembly: The vote is next week.\n\nMr. President, Distinguished Delegates: "
+        "Welcome.\n\nSecretary Blinken: Remarks to the Press on Ukraine\n\n"
+        "Here is what I want to say: we are ready.\n\nQuestion: And France?\n\n"
+        "Vladimir Putin: The same.\n"
+    )
+    parsed = parse_text(text)
+    assert labels(parsed) == ["Vladimir Putin", "Question", "Vladimir Putin"]
+    assert len(parsed.turns[0].paragraphs) == 6
+
+
+def test_kremlin_names_with_long_offices_are_all_labels_from_the_first_turn():
+    parsed = parse_probe("kremlin_press_statements_2022-02-15.txt")
+    assert labels(parsed) == [
+        "President of Russia Vladimir Putin", "Federal Chancellor of Germany Olaf Scholz",
+        "Question", "Vladimir Putin", "Olaf Scholz",
+    ]  # fmt: skip
+    assert parsed.turns[1].text.startswith("(retranslated) Thank you, Mr President.")
 
 
 # --- the real White House corpus --------------------------------------------------------------

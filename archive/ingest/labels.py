@@ -15,7 +15,9 @@ __all__ = [
     "group_labels",
     "is_anonymous",
     "is_answer_placeholder",
+    "is_office",
     "label_key",
+    "names_office_holder",
     "split_label",
 ]
 
@@ -36,7 +38,7 @@ _ANONYMOUS = {
     "вопрос", "журналист", "корреспондент", "سؤال", "صحفي",
 }  # fmt: skip
 _ANSWERS = {
-    "a", "answer", "答", "回答", "答复", "antwort", "respuesta", "ответ", "réponse", "risposta",
+    "a", "r", "answer", "答", "回答", "答复", "antwort", "respuesta", "ответ", "réponse", "risposta",
     "resposta", "antwoord", "답변", "جواب",
 }  # fmt: skip
 
@@ -65,9 +67,20 @@ def _role_key(label: str) -> str:
     return _NUMBERING.sub("", key).strip() or key
 
 
+# "法新社记者" (an AFP reporter), "BBC correspondent": a reporter named only by the outlet.
+_REPORTER_SUFFIXES = ("记者", "記者", "기자")
+_REPORTER_NOUNS = {"reporter", "journalist", "correspondent", "questioner"}
+
+
 def is_anonymous(label: str) -> bool:
     """True for labels that name no one in particular: Q, QUESTION, REPORTER, 问, Frage, ..."""
-    return _role_key(label) in _ANONYMOUS
+    key = _role_key(label)
+    if key in _ANONYMOUS or key.endswith(_REPORTER_SUFFIXES):
+        return True
+    if key == "speaker" and label_key(label) != key:
+        return True  # "Speaker 1" of a transcription service, not the Speaker of a house
+    words = key.split()
+    return 1 < len(words) <= 3 and words[-1] in _REPORTER_NOUNS
 
 
 def is_answer_placeholder(label: str) -> bool:
@@ -86,7 +99,8 @@ _HONORIFICS = {
     "mr": "Mr.", "mrs": "Mrs.", "ms": "Ms.", "miss": "Miss", "dr": "Dr.", "prof": "Prof.",
     "sir": "Sir", "dame": "Dame", "madam": "Madam", "madame": "Madame", "mme": "Mme",
     "herr": "Herr", "frau": "Frau", "sr": "Sr.", "sra": "Sra.", "señor": "Señor",
-    "señora": "Señora", "lord": "Lord", "lady": "Lady", "rev": "Rev.",
+    "señora": "Señora", "lord": "Lord", "lady": "Lady", "rev": "Rev.", "shri": "Shri",
+    "smt": "Smt.", "shrimati": "Shrimati",
 }  # fmt: skip
 _TITLES = [
     "president", "vice president", "prime minister", "deputy prime minister", "first minister",
@@ -141,12 +155,28 @@ def _display_words(label: str) -> list[str]:
     return [_display_word(w, i) for i, w in enumerate(_clean(label).split())]
 
 
+# Words that may come before a title and belong to it: "Federal Chancellor", "NATO Secretary
+# General", "Deputy Foreign Minister", "UN High Representative".
+_TITLE_PREFIXES = {
+    "deputy", "vice", "acting", "federal", "first", "senior", "former", "interim", "chief",
+    "principal", "assistant", "executive", "permanent", "special", "official", "state",
+    "foreign", "defence", "defense", "nato", "un", "u.n.", "eu", "us", "u.s.", "uk", "g7",
+    "g20", "osce", "iaea", "asean", "department", "ministry", "government",
+}  # fmt: skip
+
+
 def _match_title(words: list[str]) -> int:
-    """How many leading words form a known title (0 if none), longest match first."""
+    """How many leading words form a known title (0 if none), longest match first.
+
+    Up to two known prefix words may come first ("Federal Chancellor", "NATO Secretary General").
+    """
     lowered = [w.casefold().rstrip(".,") for w in words]
-    for title in _TITLE_WORDS:
-        if lowered[: len(title)] == title:
-            return len(title)
+    for start in range(3):
+        if start and lowered[start - 1] not in _TITLE_PREFIXES:
+            break
+        for title in _TITLE_WORDS:
+            if lowered[start : start + len(title)] == title:
+                return start + len(title)
     return 0
 
 
@@ -162,6 +192,8 @@ def split_label(label: str) -> LabelParts:
         return LabelParts(None, "", None)
     if is_anonymous(label) or is_answer_placeholder(label):
         return LabelParts(" ".join(words), "", None)
+    if "," in label:
+        return _split_comma_label(label)
 
     honorific_key = words[0].casefold().rstrip(".")
     if honorific_key in _HONORIFICS and len(words) > 1:
@@ -186,16 +218,81 @@ def split_label(label: str) -> LabelParts:
     return LabelParts(None, " ".join(words), None)
 
 
+def _split_comma_label(label: str) -> LabelParts:
+    """ "JANE DOE, FINANCIAL TIMES", "Shri Arindam Bagchi, Official Spokesperson" and
+    "Official Spokesperson, Shri Arindam Bagchi": the office or outlet is the title."""
+    first, _, second = (part.strip() for part in _clean(label).partition(","))
+    if not first or not second:
+        return split_label(first or second)
+    name_part, other = (
+        (second, first) if is_office(first) and not is_office(second) else (first, second)
+    )
+    inner = split_label(name_part)
+    title = " ".join(_display_words(other))
+    if inner.title and not inner.name:  # "Official Spokesperson, Director": both offices
+        return LabelParts(f"{inner.title}, {title}", "", None)
+    return LabelParts(title, inner.name, inner.honorific)
+
+
+def is_office(text: str) -> bool:
+    """True for an office or role without a name: "Department Spokesperson", "Secretary of
+    State", "Minister for Foreign Affairs", "NATO Spokesperson"."""
+    words = _clean(text).split()
+    if not words:
+        return False
+    last = _NUMBERING.sub("", " ".join(words).casefold()).split() or [""]
+    if last[-1].rstrip(".,") in _ROLE_NOUNS:
+        return True
+    n = _match_title(words)
+    if not n or n == len(words):
+        return bool(n)
+    # "Minister for Foreign Affairs", "Secretary of State"; not "Chancellor of Germany Olaf Scholz"
+    rest = [w.casefold() for w in words[n:]]
+    if rest[0] not in ("of", "for"):
+        return False
+    rest = rest[2:] if rest[1:2] == ["the"] else rest[1:]
+    return 1 <= len(rest) <= 2
+
+
+# Words that follow a title in prose but are not a person's name ("General Assembly:").
+_NOT_NAMES = {
+    "assembly", "council", "committee", "conference", "office", "department", "ministry",
+    "agency", "staff", "affairs", "services", "court", "board", "commission", "secretariat",
+    "government", "administration", "house", "senate", "congress", "parliament", "election",
+    "elections", "debate", "plan", "strategy", "policy", "summit", "meeting", "visit",
+}  # fmt: skip
+
+
+def names_office_holder(label: str) -> bool:
+    """True when a label is an office or honorific followed by a capitalised name:
+    "Foreign Minister Wang Yi", "Secretary Blinken", "Dr. Tedros", "Shri Arindam Bagchi, Official
+    Spokesperson". Such a label names a speaker even if it appears only once."""
+    parts = split_label(label)
+    if not parts.name or not (parts.title or parts.honorific):
+        return False
+    words = parts.name.split()
+    if len(words) > 4 or _match_title(words) or is_office(parts.name):
+        return False  # "Mr. President", "Madam Secretary"
+    for word in words:
+        if word.casefold() in _NOT_NAMES or word.endswith(("'s", "’s")):
+            return False
+        if not (word[:1].isupper() or word.casefold() in _SMALL_WORDS):
+            return False
+    return True
+
+
 def display_name(label: str) -> str:
     """A readable name for a new speaker: "Secretary Blinken", "Mr. Price", "Vladimir Putin"."""
     key = _role_key(label)
     if key == "q":
         return "Question"
-    if key == "a":
+    if key in ("a", "r"):  # "R" is the French "réponse"
         return "Answer"
     parts = split_label(label)
     if parts.honorific:
         return f"{parts.honorific} {parts.name}"
+    if parts.name and "," in label:
+        return parts.name  # the title or outlet after the comma is not part of the name
     if parts.title and parts.name:
         long_office = re.search(r"\b(?:of|for)\b", parts.title)
         if long_office and len(parts.name.split()) >= 2:
@@ -227,6 +324,14 @@ def _may_be_shorter_form(short: LabelParts, long: LabelParts) -> bool:
     return True
 
 
+def _group_key(label: str) -> str:
+    """label_key, but "Office, Name" and "Name, Office" give the same key."""
+    if "," not in label:
+        return label_key(label)
+    parts = split_label(label)
+    return label_key(" ".join(filter(None, (parts.title, parts.honorific, parts.name))))
+
+
 def group_labels(labels: list[str]) -> dict[str, str]:
     """Map every label of one transcript to the label that names the same person.
 
@@ -244,7 +349,7 @@ def group_labels(labels: list[str]) -> dict[str, str]:
         if is_anonymous(label) or is_answer_placeholder(label) or not label_key(label):
             result[label] = label
         else:
-            by_key.setdefault(label_key(label), []).append(label)
+            by_key.setdefault(_group_key(label), []).append(label)
 
     # One representative per key: the most used spelling, the first on a tie.
     reps = {key: max(variants, key=lambda v: counts[v]) for key, variants in by_key.items()}

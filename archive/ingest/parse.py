@@ -20,7 +20,13 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.ingest.labels import is_anonymous, is_answer_placeholder, label_key, split_label
+from archive.ingest.labels import (
+    is_anonymous,
+    is_answer_placeholder,
+    label_key,
+    names_office_holder,
+    split_label,
+)
 from archive.ingest.sources import SourceRule, detect_source, get_rule
 
 __all__ = ["ParseError", "ParsedTranscript", "ParsedTurn", "parse_text"]
@@ -90,15 +96,28 @@ def _squash(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Step 1: line classification
 
-_TIME = r"\d{1,2}[:.]\d{2}(?:\s*[AaPp]\.?\s*[Mm]\.?)?(?:\s+\(?[A-Z]{2,5}\)?)?"
+_TIME = r"\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[AaPp]\.?\s*[Mm]\.?)?(?:\s+\(?[A-Z]{2,5}\)?)?"
+# A time alone ("2:14 p.m. EST", "[00:12:31]" from a video transcript) or an end marker.
 _STAMP = re.compile(
-    rf"^[*_\s]*(?:\(?{_TIME}\)?|END\.?(?:\s+{_TIME})?|ENDS?\.?|\(END\)|-+\s*END\s*-+|#\s*#\s*#|###)[*_\s]*$"
+    rf"^[*_\s]*(?:[(\[]?{_TIME}[)\]]?|END\.?(?:\s+{_TIME})?|ENDS?\.?|(?i:\(ends?\.?\))|-+\s*END\s*-+|#\s*#\s*#|###)[*_\s]*$"
 )
+# "[00:12:31] He will brief ..." : the time stamp of a video transcript goes, the words stay.
+_LEADING_STAMP = re.compile(r"^[(\[]\d{1,2}:\d{2}(?::\d{2})?[)\]]\s+(?=\S)")
 _HTML_ONLY = re.compile(r"^(?:<[^>]*>\s*)+$")
 
-# "Q    Thank you", "Q\u00a0 Thank you" (already a space), "Q: ...", a lone "Q", "Q (Inaudible.)".
+# "Q    Thank you", "Q\u00a0 Thank you" (already a space), "Q: ...", a lone "Q", "Q (Inaudible.)",
+# "Q. Mr. President" (older US transcripts), "Q - Quelle est ..." (French ministry).
 # A single space must be followed by something that cannot continue a sentence ("Q and A").
-_Q_LINE = re.compile(r"^Q(?:\s*:\s*|\s{2,}|\s(?=[^\sa-z])|$)(?P<rest>.*)$")
+_Q_LINE = re.compile(
+    r"^Q(?:\s*:\s*|(?P<dot>\.)(?:\s+(?=[^\sa-z])|$)|(?P<dash>\s*[-–—]+\s+(?=[^\sa-z]))"
+    r"|\s{2,}|\s(?=[^\sa-z])|$)(?P<rest>.*)$"
+)
+# The matching answer: "A. Same answer." or "R - La France ...". "A. Smith said" is prose, so
+# these are only candidates, accepted when the text also has "Q." or "Q -" questions.
+_ANSWER_LINE = re.compile(
+    r"^(?P<label>[AR])(?:(?P<dot>\.)(?:\s+(?=[^\sa-z])|$)|(?P<dash>\s*[-–—]+\s+(?=[^\sa-z])))"
+    r"(?P<rest>.*)$"
+)
 _COLON_LABEL = re.compile(
     r"^(?P<label>[^:：()\[\]]{1,80}?)\s*(?P<note>[(\[][^()\[\]]{1,60}[)\]])?\s*[:：]\s*(?P<rest>.*)$"
 )
@@ -108,6 +127,25 @@ _CAPS_LABEL = re.compile(r"[^\W\d_][\w.'’\- &/]*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 # Characters that make a short CJK phrase before "：" prose ("他说：") rather than a name.
 _CJK_PROSE = set("说讲道是的了我你他她它们这那和在有就也都而")
+# ... and endings that introduce a quotation ("习近平主席强调：").
+_CJK_PROSE_ENDINGS = (
+    "强调",
+    "表示",
+    "指出",
+    "认为",
+    "宣布",
+    "称",
+    "介绍",
+    "透露",
+    "提到",
+    "回答",
+    "强調",
+)
+# A CJK label ending in a role ("法新社记者", "外交部发言人", "報道官") names a speaker even once;
+# a role followed by a short name ("外交部发言人赵立坚") too.
+_CJK_ROLE = re.compile(
+    r"(?:记者|記者|问|問|答|发言人|發言人|主持人|报道官|報道官|翻译|通訳|司会|기자)(?:.{0,4})$"
+)
 _CONNECTORS = {
     "of", "the", "for", "and", "on", "de", "del", "della", "der", "den", "van", "von", "da", "di",
     "du", "des", "la", "le", "el", "al", "bin", "ibn", "y", "e", "zu", "dos", "das",
@@ -123,6 +161,11 @@ _PROSE_STARTS = {
     "his", "her", "their", "its", "one", "two", "three", "all", "some", "many", "each", "every",
     "please", "thank", "thanks", "just", "quick", "another", "other", "more", "update",
     "example", "remember", "listen", "bottom", "point",
+}  # fmt: skip
+# Words that open an address, never a speaker label ("Mr. President, Distinguished Delegates:").
+_VOCATIVES = {
+    "excellencies", "excellency", "delegates", "colleagues", "friends", "ladies", "gentlemen",
+    "distinguished", "dear", "members", "guests", "everyone", "everybody", "folks",
 }  # fmt: skip
 # Role words accepted as labels even once; anonymous/answer labels come from labels.py.
 _ROLES = {
@@ -140,17 +183,35 @@ class _Line:
     kind: str = "text"  # "blank" | "stamp" | "html" | "label" | "candidate" | "text"
     label: str = ""
     rest: str = ""
-    style: str = ""  # for labels and candidates: "q", "caps", "mixed", "cjk"
+    style: str = ""  # labels and candidates: "q", "answer", "caps", "caps-dot", "mixed", "cjk"
+    convention: str = ""  # "dot" for "Q." / "A.", "dash" for "Q -" / "R -"
 
 
 def _is_caps_label(label: str) -> bool:
+    """ "SECRETARY BLINKEN", "MS. JEAN-PIERRE", "JANE DOE, FINANCIAL TIMES" (name, outlet)."""
+    if "," in label:
+        name, _, outlet = label.partition(",")
+        outlet = outlet.strip()
+        return (
+            len(name.split()) <= 5
+            and 1 <= len(outlet.split()) <= 5
+            and not any(ch.isdigit() for ch in outlet)
+            and _is_caps_label(name.strip())
+            and _is_caps_label(outlet)
+        )
     if len(label) > 60 or len(label.split()) > 8 or not _CAPS_LABEL.fullmatch(label):
         return False
     return label == label.upper() and label != label.lower()
 
 
 def _looks_like_name(label: str) -> bool:
-    """'Vladimir Putin', 'President of Russia Vladimir Putin', 'Question'; not 'So the answer is'."""
+    """'Vladimir Putin', 'President of Russia Vladimir Putin', 'Question'; not 'So the answer is'.
+
+    One comma may separate a name and an office ("Shri Arindam Bagchi, Official Spokesperson").
+    """
+    if label.count(",") == 1:
+        first, second = (part.strip() for part in label.split(","))
+        return _looks_like_name(first) and _looks_like_name(second)
     words = label.split()
     if not 1 <= len(words) <= 6 or len(label) > 60:
         return False
@@ -161,6 +222,8 @@ def _looks_like_name(label: str) -> bool:
     for word in words:
         if word.casefold() in _CONNECTORS:
             continue
+        if word.casefold() in _VOCATIVES:
+            return False
         core = word.lstrip("'‘’\"")
         if core[:1].islower() and "-" in core:  # "al-Sudani", "bin-Zayed"
             core = core.rsplit("-", 1)[-1]
@@ -172,21 +235,34 @@ def _looks_like_name(label: str) -> bool:
 
 def _looks_like_cjk_label(label: str) -> bool:
     compact = label.replace(" ", "")
-    if not 1 <= len(compact) <= 8 or not _CJK.search(compact):
+    if not 1 <= len(compact) <= 15 or not _CJK.search(compact):
         return False
-    if any(ch in _CJK_PROSE for ch in compact):
+    if any(ch in _CJK_PROSE for ch in compact) or compact.endswith(_CJK_PROSE_ENDINGS):
         return False
     return all(_CJK.match(ch) or ch in "·・•" for ch in compact)
 
 
+_NUMBERED = re.compile(r"\s*(?:#\s*)?\d+$")
+
+
 def _is_role(label: str) -> bool:
-    key = label_key(label)
+    """Anonymous, answer and role labels ("Speaker 1", "MODERATOR", "法新社记者")."""
+    key = _NUMBERED.sub("", label_key(label)) or label_key(label)
     return is_anonymous(label) or is_answer_placeholder(label) or key in _ROLES
+
+
+def _is_heading(text: str) -> bool:
+    """ "Remarks at the OSCE Ministerial": title-cased words and no sentence punctuation."""
+    words = [w for w in text.split() if w[:1].isalpha() and w.casefold() not in _CONNECTORS]
+    if len(words) < 2 or text.rstrip().endswith((".", "?", "!", "…", ":", ",", ";")):
+        return False
+    return sum(1 for w in words if w[:1].isupper()) / len(words) >= 0.75
 
 
 def _classify(lines: list[str], rule: SourceRule) -> list[_Line]:
     out: list[_Line] = []
     for number, text in enumerate(lines, start=1):
+        text = _LEADING_STAMP.sub("", text)
         line = _Line(number, text)
         out.append(line)
         if not text:
@@ -197,16 +273,50 @@ def _classify(lines: list[str], rule: SourceRule) -> list[_Line]:
             line.kind = "html"
         elif (m := _Q_LINE.match(text)) is not None:
             line.kind, line.label, line.rest, line.style = "label", "Q", m["rest"], "q"
+            line.convention = "dot" if m["dot"] else "dash" if m["dash"] else ""
+        elif (m := _ANSWER_LINE.match(text)) is not None:
+            line.kind, line.label, line.rest, line.style = (
+                "candidate",
+                m["label"],
+                m["rest"],
+                "answer",
+            )
+            line.convention = "dot" if m["dot"] else "dash"
         elif (m := _COLON_LABEL.match(_EMPHASIS.sub(r"\2", text))) is not None:
             _classify_colon_line(line, m, rule)
+        elif (caps := _caps_dot_label(text)) is not None and not rule.is_non_speaker(caps[0]):
+            line.kind, line.style, line.convention = "candidate", "caps-dot", "dot"
+            line.label, line.rest = caps
     return out
 
 
+def _caps_dot_label(text: str) -> tuple[str, str] | None:
+    """("THE PRESIDENT", "No, ...") for "THE PRESIDENT. No, ..."; "MR. PRICE. Good" too."""
+    words = text.split(" ", 8)
+    label_end = 0
+    for i, word in enumerate(words[:-1]):
+        if not (word == word.upper() and word != word.lower()):
+            break
+        if word.endswith(".") and len(word.rstrip(".")) > 1:
+            label_end = i + 1
+    if not label_end:
+        return None
+    label = " ".join(words[:label_end])[:-1]
+    rest = " ".join(words[label_end:])
+    first = rest.split(" ", 1)[0]
+    if first == first.upper() or not _is_caps_label(label):
+        return None  # an all-caps sentence or heading, not a label
+    return label, rest
+
+
 def _classify_colon_line(line: _Line, m: re.Match[str], rule: SourceRule) -> None:
-    label, rest = _squash(m["label"]), m["rest"]
-    if m["note"]:
+    label, rest = _squash(m["label"]), _LEADING_STAMP.sub("", m["rest"])
+    note = m["note"]
+    if note and _STAMP.match(note):
+        note = None  # "Speaker 1 (00:12:31):": the time goes
+    if note:
         # "Emmanuel Macron (retranslated): ..." -> the note opens the turn's text.
-        rest = f"{m['note']} {rest}".strip()
+        rest = f"{note} {rest}".strip()
     if not label or rule.is_non_speaker(label):
         return
     if _is_caps_label(label):
@@ -238,17 +348,29 @@ def _second_chance(ln: _Line, surnames: set[str], named_mixed: bool, has_caps: b
     if len(words) <= 4 and ln.rest.rstrip().endswith("?") and (named_mixed or has_caps):
         # A one-off outlet or reporter asking a question ("Bloomberg: Will China ...?").
         return True
-    # In a "Firstname Lastname:" transcript a speaker who talks once is still a speaker.
+    # In a "Firstname Lastname:" transcript a speaker who talks once is still a speaker; a
+    # label that opens with an office must then name someone ("General Assembly:" does not).
     return (
         named_mixed
         and not has_caps
         and 2 <= len(words) <= 3
         and not any(w.casefold() in _CONNECTORS for w in words)
+        and (split_label(ln.label).title is None or names_office_holder(ln.label))
+        and not _is_heading(ln.rest)
     )
 
 
+def _names_someone(ln: _Line) -> bool:
+    """A one-off label that names its speaker outright: "Foreign Minister Wang Yi:" (an office
+    and a name) or "法新社记者：" (a CJK role). Not a heading ("Secretary Blinken: Remarks to the
+    Press"), and not a one-word label."""
+    if ln.style == "cjk":
+        return bool(_CJK_ROLE.search(ln.label.replace(" ", "")))
+    return ln.style == "mixed" and names_office_holder(ln.label) and not _is_heading(ln.rest)
+
+
 def _accept_labels(lines: list[_Line]) -> None:
-    """Promote mixed-case and CJK candidates that the whole document vouches for."""
+    """Promote candidates that the whole document vouches for."""
     candidates = [ln for ln in lines if ln.kind == "candidate"]
     if not candidates:
         return
@@ -258,7 +380,9 @@ def _accept_labels(lines: list[_Line]) -> None:
         counts[key] = counts.get(key, 0) + 1
 
     def vouched(ln: _Line) -> bool:
-        if _is_role(ln.label):
+        if ln.style in ("answer", "caps-dot"):
+            return False  # decided below, from the questions around them
+        if _is_role(ln.label) or _names_someone(ln):
             return True
         n = counts[label_key(ln.label)]
         # A lone capitalised word ("Germany:", "Finally:") needs more evidence than a name.
@@ -278,13 +402,30 @@ def _accept_labels(lines: list[_Line]) -> None:
         named_mixed = any(ln.style == "mixed" and not _is_role(ln.label) for ln in accepted)
         has_caps = any(ln.style == "caps" and not _is_role(ln.label) for ln in accepted)
         for ln in candidates:
+            if ln.style in ("answer", "caps-dot"):
+                continue
             if ln.kind == "candidate" and _second_chance(ln, surnames, named_mixed, has_caps):
                 ln.kind = "label"
                 changed = True
 
+    _accept_answers(lines)
     for ln in candidates:
         if ln.kind == "candidate":
             ln.kind = "text"
+
+
+def _accept_answers(lines: list[_Line]) -> None:
+    """ "A." / "R -" answers and "THE PRESIDENT." labels, in transcripts whose questions use the
+    same convention ("Q." / "Q -"). An answer answers a question: "A. Smith said ..." anywhere
+    else is the initial of a name."""
+    conventions = {ln.convention for ln in lines if ln.kind == "label" and ln.style == "q"}
+    previous = ""
+    for ln in lines:
+        answers = ln.style == "caps-dot" or (ln.style == "answer" and previous == "q")
+        if ln.kind == "candidate" and ln.convention in conventions and answers:
+            ln.kind = "label"
+        if ln.kind == "label":
+            previous = ln.style
 
 
 # --------------------------------------------------------------------------------------------

@@ -247,3 +247,44 @@ class OnCommitSignalProcessor(BaseSignalProcessor):
             _schedule(using or "default", turns=pk_set or ())
         else:
             _schedule(using or "default", turns=[instance.pk])
+
+
+class IndexReport:
+    """What differs between the database and the search index, by turn id."""
+
+    def __init__(self, expected: int, indexed: int, missing, stale, extra):
+        self.expected, self.indexed = expected, indexed
+        self.missing, self.stale, self.extra = set(missing), set(stale), set(extra)
+
+    @property
+    def differing(self) -> set[int]:
+        return self.missing | self.stale | self.extra
+
+    @property
+    def ok(self) -> bool:
+        return not self.differing
+
+
+def compare_index(using: str = "default") -> IndexReport:
+    """Compare every published speech turn's document (by its digest) with the index."""
+    from archive.models import Turn
+
+    backend = connections[using].get_backend()
+    if not hasattr(backend, "stored_digests"):
+        raise NotImplementedError("check_index needs archive.search_backend.ParleyWhooshEngine.")
+    index = connections[using].get_unified_index().get_index(Turn)
+    indexed = backend.stored_digests()
+    expected: dict[int, str] = {}
+    queryset = index.index_queryset(using=using).order_by("pk")
+    last = 0
+    while True:  # in batches by primary key, so memory stays flat on a big archive
+        batch = list(queryset.filter(pk__gt=last)[:2000])
+        if not batch:
+            break
+        for turn in batch:
+            expected[turn.pk] = index.prepare(turn)["digest"]
+        last = batch[-1].pk
+    missing = expected.keys() - indexed.keys()
+    extra = indexed.keys() - expected.keys()
+    stale = {pk for pk in expected.keys() & indexed.keys() if expected[pk] != indexed[pk]}
+    return IndexReport(len(expected), len(indexed), missing, stale, extra)

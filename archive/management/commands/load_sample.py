@@ -58,13 +58,13 @@ class Command(BaseCommand):
                 outcomes.append(outcome)
                 if outcome.status == FAILED:
                     self.stderr.write(f"failed {outcome.file}: {outcome.describe_problem()}")
+            changed = sum(1 for o in outcomes if o.status in (LOADED, UPDATED))
+            self.stdout.write(
+                f"Transcripts: {changed} loaded, {len(outcomes) - changed} already there."
+            )
             if new_topics:
                 # Ingest tags new transcripts; new topics need older transcripts tagged too.
                 self.stdout.write(f"Topics: {tag_turns()}.")
-        changed = sum(1 for o in outcomes if o.status in (LOADED, UPDATED))
-        self.stdout.write(
-            f"Transcripts: {changed} loaded, {len(outcomes) - changed} already there."
-        )
 
         self.build_search_index()
         if any(o.status == FAILED for o in outcomes):

@@ -36,6 +36,19 @@ def test_search_minsk_agreements_and_read_it_in_context(page):
     assert 0 <= box["y"] < viewport["height"], "the targeted turn is scrolled into view"
 
 
+def test_search_page_shows_results_while_typing(page):
+    page.goto("/search/")
+    page.get_by_role("searchbox", name="Search every statement").press_sequentially(
+        '"Minsk agreements"', delay=20
+    )
+    expect(page.locator(".result-list li.result").first).to_be_visible()
+    assert "q=%22Minsk+agreements%22" in page.url, "the address follows the query"
+    expect(page.get_by_role("status").filter(has_text="found")).to_have_count(1)
+    assert page.get_by_role("searchbox", name="Search every statement").evaluate(
+        "element => element === document.activeElement"
+    ), "typing goes on in the box"
+
+
 def test_transcript_page_copy_citation_and_find(page):
     page.goto("/transcripts/")
     page.get_by_role(

@@ -243,9 +243,11 @@ def parse_query(text: str | None) -> ParsedQuery:
             name = prefix[:-1].lower() if prefix.endswith(":") else ""
             if prefix == "-":
                 exclude = True
-            if name:
+            if name in FILTER_NAMES:
                 after, before = _apply_filter(name, body, filters, after, before, notes)
                 continue
+            if name and any(char.isalnum() for char in name):
+                add_term(Term(prefix), exclude)  # re:"…" is a word and a phrase
             phrase = " ".join(body.split())
             if not any(char.isalnum() for char in phrase):
                 if body.strip() or prefix:
@@ -353,23 +355,27 @@ def merge_filters(
     before: str = "",
 ) -> ParsedQuery:
     """`parsed` with the filters chosen in the form's controls added (as if typed)."""
-    extra = []
-    for name, values in (("speaker", speakers), ("topic", topics), ("kind", kinds)):
-        extra.extend(f"{name}:{_filter_value(clean_query_text(v))}" for v in values if v.strip())
-    for name, value in (("after", after), ("before", before)):
-        if value and value.strip():
-            extra.append(f"{name}:{_filter_value(clean_query_text(value))}")
-    if not extra:
-        return parsed
-    more = parse_query(" ".join(extra))
-    new_after = max(filter(None, (parsed.after, more.after)), default=None)
-    new_before = min(filter(None, (parsed.before, more.before)), default=None)
+    notes = list(parsed.notes)
+    filters = {
+        "speaker": list(parsed.speakers),
+        "topic": list(parsed.topics),
+        "kind": list(parsed.kinds),
+    }
+    after_date, before_date = parsed.after, parsed.before
+    chosen = [("speaker", v) for v in speakers] + [("topic", v) for v in topics]
+    chosen += [("kind", v) for v in kinds] + [("after", after), ("before", before)]
+    for name, value in chosen:
+        value = clean_query_text(value or "").replace('"', "")
+        if value:
+            after_date, before_date = _apply_filter(
+                name, value, filters, after_date, before_date, notes
+            )
     return replace(
         parsed,
-        speakers=tuple(dict.fromkeys(parsed.speakers + more.speakers)),
-        topics=tuple(dict.fromkeys(parsed.topics + more.topics)),
-        kinds=tuple(dict.fromkeys(parsed.kinds + more.kinds)),
-        after=new_after,
-        before=new_before,
-        notes=tuple(dict.fromkeys(parsed.notes + more.notes)),
+        speakers=tuple(dict.fromkeys(filters["speaker"])),
+        topics=tuple(dict.fromkeys(filters["topic"])),
+        kinds=tuple(dict.fromkeys(filters["kind"])),
+        after=after_date,
+        before=before_date,
+        notes=tuple(dict.fromkeys(notes)),
     )

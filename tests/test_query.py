@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive.query import (
     MAX_QUERY_LENGTH,
@@ -160,3 +162,16 @@ def test_form_filters_merge_with_typed_ones():
 
 def test_normalise_text_folds_quote_styles():
     assert normalise_text("“You’ve”") == '"You\'ve"'
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_parses_and_round_trips(text):
+    parsed = parse_query(text)
+    again = parse_query(parsed.to_text())
+    assert again.clauses == parsed.clauses
+    assert (again.speakers, again.topics, again.kinds) == (
+        parsed.speakers,
+        parsed.topics,
+        parsed.kinds,
+    )

@@ -172,7 +172,7 @@ def test_kremlin_mixed_case_labels_and_shortened_names():
         "Question", "Vladimir Putin", "Olaf Scholz", "Question", "Putin", "Dmitry Peskov",
         "Question", "Vladimir Putin",
     ]  # fmt: skip
-    assert parsed.source_name == "President of Russia"
+    assert parsed.source_name == "President of Russia (kremlin.ru)"
     assert parsed.title == "News conference following Russian-German talks"
     assert parsed.date == datetime.date(2021, 12, 2)
     assert parsed.location == "The Kremlin, Moscow"
@@ -328,7 +328,7 @@ def test_a_long_unlabelled_ending_is_warned_about():
 
 def test_a_source_can_be_forced():
     parsed = parse_text("QUESTION:  Hi.\n\nANSWER:  Hello.\n", source="kremlin")
-    assert parsed.source_name == "President of Russia"
+    assert parsed.source_name == "President of Russia (kremlin.ru)"
     with pytest.raises(ParseError, match="unknown source rule"):
         parse_text("QUESTION:  Hi.\n", source="nowhere")
 
@@ -421,6 +421,130 @@ def test_kremlin_names_with_long_offices_are_all_labels_from_the_first_turn():
         "Question", "Vladimir Putin", "Olaf Scholz",
     ]  # fmt: skip
     assert parsed.turns[1].text.startswith("(retranslated) Thank you, Mr President.")
+
+
+# --- headers, introductions and endings --------------------------------------------------------
+
+
+def test_a_title_with_a_date_is_still_the_title_and_the_byline_is_no_place():
+    parsed = parse_probe("state_press_briefing_page.txt")
+    assert parsed.title == "Department Press Briefing – December 1, 2021"
+    assert parsed.date == datetime.date(2021, 12, 1)
+    assert parsed.kind == "briefing"
+    assert parsed.location == "Washington, D.C."
+    assert "Ned Price, Department Spokesperson" in parsed.header
+    assert labels(parsed)[:3] == ["MR PRICE", "QUESTION", "MR PRICE"]
+
+
+def test_the_title_names_the_event_rather_than_the_site_above_it():
+    titles = {
+        "un_noon_briefing_2022-03-02.txt": "Daily Press Briefing by the Office of the "
+        "Spokesperson for the Secretary-General",
+        "india_mea_briefing_2022-03-10.txt": "Transcript of Weekly Media Briefing by the "
+        "Official Spokesperson (March 10, 2022)",
+        "japan_mofa_press_conference_2023-01-20.txt": "Press Conference by Press Secretary "
+        "KOBAYASHI Maki",
+        "france_diplomatie_point_de_presse_2022-02-24.txt": "Point de presse du porte-parole",
+        "pasted_page_markdown_bold_and_split_labels.txt": "Department Press Briefing – January "
+        "10, 2022",
+    }
+    for name, title in titles.items():
+        assert parse_probe(name).title == title, name
+
+
+def test_a_one_word_title_still_tells_the_kind():
+    parsed = parse_probe("remarks_one_word_title.txt")
+    assert parsed.kind == "remarks"
+    assert labels(parsed) == ["MODERATOR", "THE AMBASSADOR"]
+
+
+def test_a_place_on_the_date_line_is_the_location():
+    kremlin = parse_probe("kremlin_press_statements_2022-02-15.txt")
+    assert kremlin.date == datetime.date(2022, 2, 15)
+    assert kremlin.location == "The Kremlin, Moscow"
+    assert kremlin.source_name == "President of Russia (kremlin.ru)"
+    japan = parse_probe("japan_mofa_press_conference_2023-01-20.txt")
+    assert (japan.date, japan.location) == (
+        datetime.date(2023, 1, 20),
+        "Ministry of Foreign Affairs",
+    )
+
+
+def test_boilerplate_is_neither_title_nor_place_nor_turn():
+    doorstop = parse_probe("dfat_doorstop_2022-06-07.txt")
+    assert doorstop.location is None  # not "E&OE"
+    assert doorstop.kind == "interview"
+    german = parse_probe("german_government_press_conference_2022-03-04.txt")
+    assert german.location is None  # not "Transcript (translated)"
+    nato = parse_probe("nato_press_conference_2022-02-16.txt")
+    assert "(As delivered)" in nato.header
+    assert all(t.kind == "speech" for t in nato.turns)
+
+
+def test_words_before_the_first_label_become_an_introduction_with_a_warning():
+    parsed = parse_probe("un_noon_briefing_2022-03-02.txt")
+    first = parsed.turns[0]
+    assert (first.kind, first.label, first.line) == ("narrative", "", 11)
+    assert first.paragraphs == ["Good afternoon.", "Ukraine"]
+    assert parsed.warnings == [
+        "text before the first speaker label at line 11 was kept as an introduction"
+    ]
+    # The transcriber's note is boilerplate, kept in the header.
+    assert parsed.header[-1].startswith("The following is a near-verbatim transcript")
+
+
+def test_a_text_that_opens_with_speech_keeps_it():
+    parsed = parse_text(
+        "Good afternoon, everyone. Thanks for coming. Let me start with Ukraine.\n\n"
+        "MODERATOR:  Questions?\n\nQUESTION:  Yes.\n"
+    )
+    assert parsed.title is None
+    assert parsed.turns[0].kind == "narrative"
+    assert parsed.turns[0].text.startswith("Good afternoon, everyone.")
+    assert labels(parsed) == ["", "MODERATOR", "QUESTION"]
+
+
+def test_a_closing_stage_direction_is_a_narrative_turn():
+    parsed = parse_probe("state_press_briefing_page.txt")
+    last = parsed.turns[-1]
+    assert (last.kind, last.label, last.text) == (
+        "narrative",
+        "",
+        "(The briefing was concluded at 3:01 p.m.)",
+    )
+    assert parsed.turns[-2].text == "We remain deeply concerned about the escalation of violence."
+    assert parsed.turns[-2].kind == "speech"
+
+
+def test_turn_texts_never_start_or_end_with_spaces_or_newlines():
+    for path in [*PROBES.glob("*.txt"), *DATA.glob("*.txt"), *corpus_files()]:
+        if path.name == "no_labels_statement.txt":
+            continue
+        for turn in parse_file(path).turns:
+            assert turn.text == turn.text.strip(), (path.name, turn.position)
+
+
+def test_a_short_list_and_a_colon_after_a_blank_line_stay_in_the_speech():
+    parsed = parse_probe("un_noon_briefing_2022-03-02.txt")
+    spokesman = parsed.turns[1]
+    assert spokesman.paragraphs[-2:] == [
+        "Russia: 12 deaths reported in the border regions.",
+        "Ukraine: 227 civilian deaths confirmed.",
+    ]
+    assert parsed.turns[7].paragraphs[1].startswith("Here's what I'd say: first,")
+
+
+def test_video_time_stamps_are_dropped_from_turns():
+    parsed = parse_probe("un_noon_briefing_2022-03-02.txt")
+    assert parsed.turns[-1].paragraphs == [
+        "Hans Grundberg continues his consultations.",
+        "He will brief the Security Council next week. Thank you all.",
+    ]
+    parsed = parse_text("Speaker 1 (00:00:04):\n\n[00:00:05] Welcome.\n\nSpeaker 2: Thanks.\n")
+    assert [(t.label, t.text) for t in parsed.turns] == [
+        ("Speaker 1", "Welcome."),
+        ("Speaker 2", "Thanks."),
+    ]
 
 
 # --- the real White House corpus --------------------------------------------------------------

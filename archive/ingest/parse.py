@@ -23,6 +23,7 @@ from pathlib import Path
 from archive.ingest.labels import (
     is_anonymous,
     is_answer_placeholder,
+    is_office,
     label_key,
     names_office_holder,
     split_label,
@@ -75,22 +76,22 @@ class ParsedTranscript:
 # Text normalisation
 
 # Non-breaking and typographic spaces become plain spaces; zero-width characters go away.
-_SPACE_TABLE = {
-    ord(c): " "
-    for c in "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u205f\u3000\t\f\v"
-}
-_SPACE_TABLE.update({ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"})
+# (Two regexes rather than str.translate: translate with a table is slow on a 5 MB text.)
+_ODD_SPACES = re.compile(
+    "[\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u205f\u3000\t\f\v]"
+)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
-_SPACES = re.compile(r"\s+")
 
 
 def _split_lines(text: str) -> list[str]:
     """Lines with every kind of space made plain and outer spaces removed; index = line - 1."""
-    return [line.strip() for line in _NEWLINES.sub("\n", text).translate(_SPACE_TABLE).split("\n")]
+    text = _INVISIBLE.sub("", _ODD_SPACES.sub(" ", _NEWLINES.sub("\n", text)))
+    return [line.strip() for line in text.split("\n")]
 
 
 def _squash(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # as _SPACES.sub(" ", text).strip(), several times faster
 
 
 # --------------------------------------------------------------------------------------------
@@ -123,6 +124,7 @@ _COLON_LABEL = re.compile(
 )
 # "**MR. PRICE:** Thanks" (markdown copied from a page) is read as "MR. PRICE: Thanks".
 _EMPHASIS = re.compile(r"^(\*\*|__)([^*_]{1,80}?[:：])\s*\1")
+_WHOLE_EMPHASIS = re.compile(r"^(\*\*|__)([^*_]+)\1$")
 _CAPS_LABEL = re.compile(r"[^\W\d_][\w.'’\- &/]*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 # Characters that make a short CJK phrase before "：" prose ("他说：") rather than a name.
@@ -262,7 +264,8 @@ def _is_heading(text: str) -> bool:
 def _classify(lines: list[str], rule: SourceRule) -> list[_Line]:
     out: list[_Line] = []
     for number, text in enumerate(lines, start=1):
-        text = _LEADING_STAMP.sub("", text)
+        if text[:1] in "[(":
+            text = _LEADING_STAMP.sub("", text)
         line = _Line(number, text)
         out.append(line)
         if not text:
@@ -282,12 +285,16 @@ def _classify(lines: list[str], rule: SourceRule) -> list[_Line]:
                 "answer",
             )
             line.convention = "dot" if m["dot"] else "dash"
-        elif (m := _COLON_LABEL.match(_EMPHASIS.sub(r"\2", text))) is not None:
+        elif (m := _COLON_LABEL.match(_unemphasised(text))) is not None:
             _classify_colon_line(line, m, rule)
         elif (caps := _caps_dot_label(text)) is not None and not rule.is_non_speaker(caps[0]):
             line.kind, line.style, line.convention = "candidate", "caps-dot", "dot"
             line.label, line.rest = caps
     return out
+
+
+def _unemphasised(text: str) -> str:
+    return _EMPHASIS.sub(r"\2", text) if text[0] in "*_" else text
 
 
 def _caps_dot_label(text: str) -> tuple[str, str] | None:
@@ -310,7 +317,9 @@ def _caps_dot_label(text: str) -> tuple[str, str] | None:
 
 
 def _classify_colon_line(line: _Line, m: re.Match[str], rule: SourceRule) -> None:
-    label, rest = _squash(m["label"]), _LEADING_STAMP.sub("", m["rest"])
+    label, rest = _squash(m["label"]), m["rest"]
+    if rest[:1] in "[(":
+        rest = _LEADING_STAMP.sub("", rest)
     note = m["note"]
     if note and _STAMP.match(note):
         note = None  # "Speaker 1 (00:12:31):": the time goes
@@ -475,20 +484,52 @@ def _find_date(text: str) -> tuple[datetime.date, re.Match[str]] | None:
 
 
 _TIME_ANYWHERE = re.compile(_TIME)
+# Words that may stand next to a date on a date line: "Friday, December 3, 2021", "Published on".
+_DATE_FILLERS = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue",
+    "wed", "thu", "fri", "sat", "sun", "on", "at", "as", "of", "the", "published", "updated",
+    "posted", "date", "dated", "released", "delivered", "le", "am", "den", "el", "du", "de",
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "montag",
+    "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "lunes", "martes",
+    "miércoles", "jueves", "viernes", "sábado", "domingo", "time", "hrs", "ist", "est", "edt",
+    "cet", "cest", "gmt", "bst", "msk", "jst", "utc", "a", "p", "m",
+}  # fmt: skip
 
 
-def _date_line(text: str) -> datetime.date | None:
-    """The date when the line is essentially a date ("Friday, December 3, 2021, 14:30")."""
-    if len(text) > 80:
+def _split_date_line(text: str) -> tuple[datetime.date, str] | None:
+    """(date, place) for a line that is essentially a date, perhaps with a time and a place
+    ("February 15, 2022, The Kremlin, Moscow"); None for other lines, including titles that
+    contain a date ("Department Press Briefing – December 1, 2021")."""
+    if len(text) > 100:
         return None
     found = _find_date(text)
     if not found:
         return None
     date, m = found
-    leftover = _TIME_ANYWHERE.sub(" ", text[: m.start()] + " " + text[m.end() :])
+    leftover = _TIME_ANYWHERE.sub(" ", text[: m.start()] + " , " + text[m.end() :])
+    if _guess_kind(leftover):
+        return None
     # Each CJK character counts as a word: "2021年12月3日外交部发言人..." is a title.
-    words = len(_WORDS.findall(_CJK.sub("", leftover))) + len(_CJK.findall(leftover))
-    return date if words <= 3 else None
+    if len(_CJK.findall(leftover)) > 3:
+        return None
+    parts = []
+    for part in re.split(r"[,;|–—()]|\s-\s", leftover):
+        part = part.strip(" .-")
+        if part and any(w.casefold() not in _DATE_FILLERS for w in _WORDS.findall(part)):
+            parts.append(part)
+    place = ", ".join(parts)
+    words = len(_WORDS.findall(place))
+    if not place:
+        return date, ""
+    if words <= 6 and all(_is_place_like(part) for part in parts):
+        return date, place
+    return (date, "") if words <= 3 else None
+
+
+def _date_line(text: str) -> datetime.date | None:
+    """The date when the line is essentially a date ("Friday, December 3, 2021, 14:30")."""
+    found = _split_date_line(text)
+    return found[0] if found else None
 
 
 _META = re.compile(
@@ -499,6 +540,7 @@ _URL = re.compile(r"^(?:(?:source|url|link)\s*[:：]\s*)?<?(?P<url>https?://\S+?
 _KIND_WORDS = {
     "interview", "remarks", "readout", "transcript", "press briefing", "briefing", "speech",
     "statement", "press release", "press conference", "news", "media note", "fact sheet",
+    "doorstop", "press gaggle", "gaggle", "opening remarks",
 }  # fmt: skip
 
 
@@ -508,16 +550,22 @@ def _is_place_like(text: str) -> bool:
         return False
     if text.casefold() in _KIND_WORDS or _STAMP.match(text) or _find_date(text):
         return False
+    if any(is_office(part) for part in text.split(",")):
+        return False  # a byline: "Ned Price, Department Spokesperson"
     return not text.endswith(("?", "!", ".")) or text.endswith(("D.C.", ".C."))
 
 
 _KINDS = [
-    ("interview", re.compile(r"\binterview", re.I)),
-    ("gaggle", re.compile(r"\bgaggle", re.I)),
-    ("press-conference", re.compile(r"\b(?:press|news) conference|记者会|пресс-конференц", re.I)),
+    ("interview", re.compile(r"\binterview|\bentretien|\bentrevista|\bинтервью|采访|インタビュー", re.I)),
+    ("gaggle", re.compile(r"\bgaggle|\bdoorstop", re.I)),
+    ("press-conference", re.compile(
+        r"\b(?:press|news) conference|conférence de presse|pressekonferenz|rueda de prensa|"
+        r"conferencia de prensa|记者会|記者会見|пресс-конференц", re.I)),
     ("call", re.compile(r"\b(?:press call|phone call|telephone|teleconference|conference call|call)\b", re.I)),
-    ("briefing", re.compile(r"\bbriefing|брифинг", re.I)),
-    ("remarks", re.compile(r"\b(?:remarks|statement|speech|address)\b", re.I)),
+    ("briefing", re.compile(r"\bbriefing|point de presse|брифинг|吹风会", re.I)),
+    ("remarks", re.compile(
+        r"\b(?:remarks|speech(?:es)?|address|discours|allocution|rede|discurso)\b|讲话|致辞", re.I)),
+    ("statement", re.compile(r"\b(?:statements?|déclarations?|erklärung|declaración)\b|заявлени", re.I)),
 ]  # fmt: skip
 
 
@@ -533,6 +581,18 @@ def _guess_kind(title: str | None) -> str | None:
 # Step 2: header and footer
 
 _PARENTHETICAL = re.compile(r"^[(\[].*[)\]]$")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+# A sentence someone says or writes (not a title, date, place or byline).
+_SENTENCE = re.compile(r"[.?!…。？！][\"”’»)]?$")
+# Two sentences on one line: "Thank you. Good afternoon." ("Mrs. Smith" is one).
+_TWO_SENTENCES = re.compile(r"[^\W\d_A-Z]{3}[.?!]\s+\S|[。？！]\s*\S")
+
+
+def _is_spoken(text: str) -> bool:
+    """A line that reads like speech or prose: a sentence, not a title or a place."""
+    if not _SENTENCE.search(text) or _is_place_like(text):
+        return False
+    return len(text.split()) >= 2 or len(_CJK.findall(text)) >= 4
 
 
 @dataclass
@@ -541,19 +601,33 @@ class _Header:
     date: datetime.date | None = None
     location: str | None = None
     source_url: str | None = None
+    kind: str | None = None
     lines: list[str] = field(default_factory=list)
-    narrative: list[tuple[int, str]] = field(default_factory=list)  # (line, paragraph)
+    # (line, paragraphs) for stage directions and for an introduction before the first label
+    narrative: list[tuple[int, list[str]]] = field(default_factory=list)
+    introduction_line: int | None = None
 
 
-def _read_header(lines: list[_Line], rule: SourceRule, hints: dict[str, str]) -> _Header:
-    """Title, date, location and stage directions from the lines before the first turn."""
+def _read_header(
+    lines: list[_Line], rule: SourceRule, hints: dict[str, str], wrapped: bool
+) -> _Header:
+    """Title, date, location, stage directions and any introduction before the first turn.
+
+    Header lines are title, date, place, time, byline and boilerplate. Sentences after the last
+    of these are somebody's words: they become an introduction (a narrative turn), never lost.
+    """
     header = _Header()
     meta: dict[str, str] = {}
-    kept: list[str] = []
+    kept: list[tuple[int, str]] = []  # (line number, text)
+    notes: set[int] = set()  # indexes in kept of metadata that is no title: "(As delivered)"
+    parentheticals: dict[int, str] = {}  # index in kept -> stage direction
     pending_key: str | None = None
     for ln in lines:
-        text = _squash(ln.text.strip("*_ "))
-        if not text or ln.kind == "html" or rule.is_chrome(text):
+        text = _squash(_MARKDOWN_HEADING.sub("", ln.text).strip("*_ "))
+        if not text or ln.kind in ("html", "stamp") or rule.is_chrome(text):
+            if ln.kind == "stamp" and text:
+                kept.append((ln.number, text))
+                notes.add(len(kept) - 1)
             continue
         if pending_key:
             meta.setdefault(pending_key, text)
@@ -568,68 +642,129 @@ def _read_header(lines: list[_Line], rule: SourceRule, hints: dict[str, str]) ->
             else:
                 pending_key = key
                 continue
-        if _PARENTHETICAL.match(text) and not _find_date(text) and len(text.split()) >= 2:
-            header.narrative.append((ln.number, text))
-            continue
-        kept.append(text)
-    header.lines = kept
+            notes.add(len(kept))
+        elif rule.is_boilerplate(text) or text.casefold() in _KIND_WORDS:
+            notes.add(len(kept))
+        elif _PARENTHETICAL.match(text) and not _find_date(text) and len(text.split()) >= 2:
+            parentheticals[len(kept)] = text
+        kept.append((ln.number, text))
 
-    date_index = None
-    for i, text in enumerate(kept):
-        if (date := _date_line(text)) is not None:
-            header.date, date_index = date, i
-            break
-    header.title = _pick_title(kept, hints.get("title"))
+    texts = [text for _, text in kept]
+    date_index, place = None, ""
+    for i, text in enumerate(texts):
+        if (found := _split_date_line(text)) is not None:
+            notes.add(i)
+            if date_index is None:
+                (header.date, place), date_index = found, i
+    title_index = _pick_title(texts, hints.get("title"), notes | set(parentheticals))
+    header.title = texts[title_index] if title_index is not None else _hinted_title(hints)
     if header.date is None:
-        for text in (
-            meta.get("date"),
-            meta.get("delivered on"),
-            meta.get("published"),
-            header.title,
-        ):
+        for text in (meta.get("date"), meta.get("delivered on"), meta.get("published")):
             if text and (found := _find_date(text)):
                 header.date = found[0]
                 break
+    if (
+        header.date is None
+        and title_index is not None
+        and (found := _find_date(texts[title_index]))
+    ):
+        header.date, date_index = found[0], title_index
+    if title_index is not None:
+        notes.add(title_index)
 
+    places = _find_places(texts, date_index, title_index, notes)
+    notes.update(places)
     if meta.get("location") or meta.get("place") or meta.get("venue"):
         header.location = meta.get("location") or meta.get("place") or meta.get("venue")
-    elif date_index is not None:
-        places: list[str] = []
-        for text in kept[date_index + 1 :]:
-            if len(places) == 3:
-                break
-            if _STAMP.match(text) or _date_line(text) or _PARENTHETICAL.match(text):
-                continue
-            if not _is_place_like(text):
-                break
-            places.append(text)
-        if not places and date_index > 0:
-            before = kept[date_index - 1]
-            if before != header.title and _is_place_like(before):
-                places.append(before)
-        header.location = ", ".join(places) or None
+    else:
+        header.location = place or ", ".join(texts[i] for i in places) or None
+    header.kind = _guess_kind(header.title) or next(
+        (kind for i in sorted(notes) if (kind := _guess_kind(texts[i]))), None
+    )
+
+    # Anything spoken after the last header line is an introduction, kept as a narrative turn.
+    last_meta = max(notes, default=-1)
+    start = next(
+        (
+            i
+            for i in range(last_meta + 1, len(texts))
+            if i not in parentheticals and _is_spoken(texts[i])
+        ),
+        len(texts),
+    )
+    intro: list[str] = []
+    previous_line = 0
+    for i, (number, text) in enumerate(kept):
+        if i in parentheticals:
+            header.narrative.append((number, [text]))
+            intro = []
+        elif i >= start and i not in notes:
+            if not intro:
+                intro = []
+                header.narrative.append((number, intro))
+                header.introduction_line = header.introduction_line or number
+            if wrapped and intro and number == previous_line + 1:
+                intro[-1] = f"{intro[-1]} {text}"
+            else:
+                intro.append(text)
+            previous_line = number
+        else:
+            header.lines.append(text)
     return header
 
 
-def _pick_title(kept: list[str], hint: str | None) -> str | None:
+def _find_places(
+    texts: list[str], date_index: int | None, title_index: int | None, notes: set[int]
+) -> list[int]:
+    """Indexes of the place lines next to the date line ("Akasaka Palace", "Tokyo, Japan")."""
+    if date_index is None:
+        return []
+    places: list[int] = []
+    for i in range(date_index + 1, len(texts)):
+        text = texts[i]
+        if len(places) == 3:
+            break
+        if _STAMP.match(text) or _date_line(text) or _PARENTHETICAL.match(text):
+            continue
+        if i in notes:
+            continue  # boilerplate ("E&OE") or a kind of event ("Transcript") is no place
+        if not _is_place_like(text):
+            if any(is_office(part) for part in text.split(",")):
+                continue  # a byline between the date and the place
+            break
+        places.append(i)
+    before = date_index - 1
+    if not places and before >= 0 and before != title_index and _is_place_like(texts[before]):
+        places.append(before)
+    return places
+
+
+def _pick_title(texts: list[str], hint: str | None, notes: set[int]) -> int | None:
+    """Index of the title: the hinted one, else the first line that names a kind of event
+    ("Department Press Briefing – December 1, 2021" rather than the site's name above it),
+    else the first title-like line."""
     candidates = [
-        t
-        for t in kept
-        if not _date_line(t)
-        and not _STAMP.match(t)
-        and t.casefold() not in _KIND_WORDS
+        i
+        for i, t in enumerate(texts)
+        if i not in notes
         and not _META.match(t)
         and len(t) >= 8
-        and not _PARENTHETICAL.match(t)
+        and not t.endswith(("?", "!", "？", "！", "。"))
+        and not _TWO_SENTENCES.search(t)
     ]
     if hint:
         hint_key = hint.casefold()
-        for t in candidates:
-            if t.casefold() in hint_key or hint_key in t.casefold():
-                return t
-    if candidates:
-        return candidates[0]
-    return _squash(hint) if hint else None
+        for i in candidates:
+            if texts[i].casefold() in hint_key or hint_key in texts[i].casefold():
+                return i
+    for i in candidates[:4]:
+        if _guess_kind(texts[i]):
+            return i
+    return candidates[0] if candidates else None
+
+
+def _hinted_title(hints: dict[str, str]) -> str | None:
+    return _squash(hints["title"]) if hints.get("title") else None
 
 
 def _footer_start(lines: list[_Line], last_label: int, rule: SourceRule) -> int:
@@ -680,17 +815,24 @@ def _is_hard_wrapped(lines: list[_Line]) -> bool:
 
 def _assemble(
     lines: list[_Line], rule: SourceRule, wrapped: bool
-) -> list[tuple[str, int, list[str]]]:
-    """(label, line, paragraphs) for each labelled turn in ``lines`` (which start at a label)."""
-    turns: list[tuple[str, int, list[str]]] = []
+) -> tuple[list[tuple[str, int, list[str]]], list[tuple[int, str]]]:
+    """(label, line, paragraphs) for each labelled turn in ``lines`` (which start at a label),
+    and the (line, text) of stage directions after the last turn's words.
+
+    "(The briefing was concluded at 3:01 p.m.)" after the last words tells of the event, not of
+    the speaker, like "(The President and the Prime Minister enter.)" before the first label: both
+    become narrative turns. "(Laughter.)" between a speaker's words stays in that turn.
+    """
+    turns: list[tuple[str, int, list[tuple[int, str]]]] = []
     paragraph: list[str] = []
-    paragraphs: list[str] = []
+    paragraph_line = 0
+    paragraphs: list[tuple[int, str]] = []
 
     def close_paragraph() -> None:
         if paragraph:
             text = _squash(" ".join(paragraph))
             if text:
-                paragraphs.append(text)
+                paragraphs.append((paragraph_line, text))
             paragraph.clear()
 
     for ln in lines:
@@ -700,6 +842,7 @@ def _assemble(
             turns.append((ln.label, ln.number, paragraphs))
             if ln.rest.strip():
                 paragraph.append(ln.rest)
+                paragraph_line = ln.number
         elif ln.kind in ("blank", "stamp"):
             close_paragraph()
         elif ln.kind == "html":
@@ -707,15 +850,23 @@ def _assemble(
         else:
             if not wrapped:
                 close_paragraph()
-            paragraph.append(ln.text)
+            if not paragraph:
+                paragraph_line = ln.number
+            text = ln.text
+            if text[0] in "*_":  # "**Yemen**", a bold heading pasted from a page
+                text = _WHOLE_EMPHASIS.sub(r"\2", text)
+            paragraph.append(text)
     close_paragraph()
 
-    # Page chrome left at the very end belongs to no one ("U.S. Department of State", links).
+    closing: list[tuple[int, str]] = []
     if turns:
         last = turns[-1][2]
-        while len(last) > 1 and (rule.is_chrome(last[-1]) or _is_link_like(last[-1])):
+        # Page chrome left at the very end belongs to no one ("U.S. Department of State", links).
+        while len(last) > 1 and (rule.is_chrome(last[-1][1]) or _is_link_like(last[-1][1])):
             last.pop()
-    return turns
+        while len(last) > 1 and _PARENTHETICAL.match(last[-1][1]):
+            closing.insert(0, last.pop())
+    return [(label, line, [text for _, text in paras]) for label, line, paras in turns], closing
 
 
 # --------------------------------------------------------------------------------------------
@@ -790,23 +941,33 @@ def parse_text(
         raise ParseError("no speaker labels found")
     first, last = label_indexes[0], label_indexes[-1]
 
-    header = _read_header(lines[:first], rule, hints)
-    end = _footer_start(lines, last, rule)
     wrapped = _is_hard_wrapped(lines)
-    assembled = _assemble(lines[first:end], rule, wrapped)
+    header = _read_header(lines[:first], rule, hints, wrapped)
+    end = _footer_start(lines, last, rule)
+    assembled, closing = _assemble(lines[first:end], rule, wrapped)
 
     turns: list[ParsedTurn] = []
-    for line_number, paragraph in header.narrative:
-        turns.append(ParsedTurn(len(turns) + 1, "", paragraph, "narrative", line_number))
+
+    def add(label: str, paragraphs: list[str], kind: str, line_number: int) -> None:
+        text = "\n\n".join(p.strip() for p in paragraphs if p.strip())
+        turns.append(ParsedTurn(len(turns) + 1, label, text, kind, line_number))
+
+    for line_number, paragraphs in header.narrative:
+        add("", paragraphs, "narrative", line_number)
     for label, line_number, paragraphs in assembled:
-        turns.append(
-            ParsedTurn(len(turns) + 1, label, "\n\n".join(paragraphs), "speech", line_number)
-        )
+        add(label, paragraphs, "speech", line_number)
+    for line_number, paragraph in closing:
+        add("", [paragraph], "narrative", line_number)
 
     warnings: list[str] = []
+    if header.introduction_line is not None:
+        warnings.append(
+            f"text before the first speaker label at line {header.introduction_line} was kept "
+            "as an introduction"
+        )
     tail = lines[last:end]
     tail_lines = sum(1 for ln in tail if ln.kind == "text")
-    tail_chars = len(turns[-1].text)
+    tail_chars = len(turns[-1 - len(closing)].text)
     if tail_lines >= _LONG_TAIL_LINES and tail_chars >= _LONG_TAIL_CHARS:
         warnings.append(f"no labels found after line {lines[last].number}")
     if len(header.lines) > _LONG_TAIL_LINES:
@@ -832,7 +993,7 @@ def parse_text(
         location=header.location,
         source_url=hints.get("source_url") or header.source_url,
         source_name=rule.source_name,
-        kind=_guess_kind(header.title),
+        kind=header.kind,
         language=_guess_language(sample),
         turns=turns,
         warnings=warnings,

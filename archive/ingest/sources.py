@@ -40,6 +40,7 @@ class SourceRule:
     drop_lines: frozenset[str] = frozenset()
     drop_patterns: tuple[re.Pattern[str], ...] = ()
     footer_markers: frozenset[str] = frozenset()
+    boilerplate_patterns: tuple[re.Pattern[str], ...] = ()
     non_speaker_labels: frozenset[str] = field(default_factory=frozenset)
 
     def is_chrome(self, line: str) -> bool:
@@ -50,6 +51,11 @@ class SourceRule:
         if key in self.drop_lines:
             return True
         return any(p.search(key) for p in self.drop_patterns)
+
+    def is_boilerplate(self, line: str) -> bool:
+        """True for a header note that is neither title nor speech ("(As delivered)", "E&OE")."""
+        key = line_key(line)
+        return any(p.search(key) for p in self.boilerplate_patterns)
 
     def is_footer_marker(self, line: str) -> bool:
         return line_key(line) in self.footer_markers
@@ -86,6 +92,7 @@ def load_rules() -> dict[str, SourceRule]:
             drop_lines=_keys(both("drop_lines")),
             drop_patterns=_compile(both("drop_patterns")),
             footer_markers=_keys(both("footer_markers")),
+            boilerplate_patterns=_compile(both("boilerplate_patterns")),
             non_speaker_labels=_keys(both("non_speaker_labels")),
         )
 

@@ -423,6 +423,82 @@ def test_kremlin_names_with_long_offices_are_all_labels_from_the_first_turn():
     assert parsed.turns[1].text.startswith("(retranslated) Thank you, Mr President.")
 
 
+def test_nato_labels_with_the_role_in_brackets_and_the_outlet_in_square_brackets():
+    parsed = parse_probe("nato_press_conference_2022-02-16.txt")
+    assert labels(parsed) == [
+        "Oana Lungescu", "NATO Secretary General Jens Stoltenberg", "Oana Lungescu", "Question",
+        "Jens Stoltenberg", "Oana Lungescu", "Question", "Jens Stoltenberg", "Oana Lungescu",
+    ]  # fmt: skip
+    assert parsed.turns[3].text.startswith("[Reuters] Secretary General, do you believe")
+    assert (parsed.source_name, parsed.location) == ("NATO", "NATO Headquarters, Brussels")
+
+
+def test_indian_labels_put_the_office_before_or_after_the_name():
+    parsed = parse_probe("india_mea_briefing_2022-03-10.txt")
+    spokesperson = "Official Spokesperson, Shri Arindam Bagchi"
+    assert labels(parsed) == [
+        "Shri Arindam Bagchi, Official Spokesperson", "Question", spokesperson, "Speaker 1",
+        spokesperson, "Question", spokesperson, "",
+    ]  # fmt: skip
+    assert parsed.turns[0].paragraphs[-1] == "I am happy to take questions."
+    assert parsed.turns[-1].text == "(Concludes)"
+
+
+def test_australian_doorstop_with_a_shortened_caps_name():
+    parsed = parse_probe("dfat_doorstop_2022-06-07.txt")
+    assert labels(parsed) == [
+        "PENNY WONG",
+        "JOURNALIST",
+        "PENNY WONG",
+        "JOURNALIST",
+        "WONG",
+        "JOURNALIST",
+    ]
+    assert parsed.title == "Doorstop interview, Jakarta"
+    assert parsed.date == datetime.date(2022, 6, 7)
+
+
+def test_german_government_labels_with_the_outlet_in_brackets():
+    parsed = parse_probe("german_government_press_conference_2022-03-04.txt")
+    assert labels(parsed) == [
+        "SPOKESPERSON HEBESTREIT", "QUESTION", "SPOKESPERSON HEBESTREIT", "QUESTION", "ADEBAHR",
+        "QUESTION",
+    ]  # fmt: skip
+    assert parsed.turns[3].text.startswith("(dpa) A question for the Foreign Office: How many")
+    assert parsed.kind == "press-conference"
+
+
+def test_french_q_and_r_dash_labels_and_a_dashed_list_in_an_answer():
+    parsed = parse_probe("france_diplomatie_point_de_presse_2022-02-24.txt")
+    assert labels(parsed) == ["Q", "R", "Q", "R", "Q"]
+    assert parsed.turns[0].text.startswith("Quelle est la position de la France")
+    assert parsed.turns[3].paragraphs[1] == "- Premier point : l'embargo sur les technologies ;"
+    assert (parsed.language, parsed.kind, parsed.date) == (
+        "fr",
+        "briefing",
+        datetime.date(2022, 2, 24),
+    )
+
+
+def test_japanese_ministry_page_with_an_end_mark():
+    parsed = parse_probe("japan_mofa_press_conference_2023-01-20.txt")
+    assert labels(parsed) == ["Press Secretary Kobayashi", "Reporter"] * 2 + [
+        "Press Secretary Kobayashi"
+    ]
+    assert parsed.turns[-1].text == "The details are being arranged."
+    assert parsed.source_name == "Ministry of Foreign Affairs of Japan"
+
+
+def test_pasted_page_with_bold_labels_and_labels_on_their_own_lines():
+    parsed = parse_probe("pasted_page_markdown_bold_and_split_labels.txt")
+    assert [(t.label, t.text) for t in parsed.turns][2:4] == [
+        ("MR. PRICE", "We were clear with our Russian counterparts about our concerns."),
+        ("QUESTION", "Anything on Kazakhstan?"),
+    ]
+    assert parsed.turns[4].text.startswith("We continue to monitor the situation.")
+    assert parsed.location == "Washington, D.C."
+
+
 # --- headers, introductions and endings --------------------------------------------------------
 
 

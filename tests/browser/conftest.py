@@ -26,14 +26,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def chromium_path() -> str | None:
-    for candidate in (
-        os.environ.get("PARLEY_CHROMIUM"),
-        "/usr/bin/chromium",
-        shutil.which("chromium"),
-    ):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
+    """PARLEY_CHROMIUM if set (only that), else Debian's /usr/bin/chromium or one on PATH."""
+    if os.environ.get("PARLEY_CHROMIUM"):
+        candidates = [os.environ["PARLEY_CHROMIUM"]]
+    else:
+        candidates = ["/usr/bin/chromium", shutil.which("chromium")]
+    return next((path for path in candidates if path and Path(path).exists()), None)
 
 
 def _unavailable(reason: str):
@@ -46,7 +44,7 @@ def _unavailable(reason: str):
 def browser():
     executable = chromium_path()
     if executable is None:
-        _unavailable("chromium is not installed (looked for /usr/bin/chromium)")
+        _unavailable("chromium is not installed (looked for /usr/bin/chromium and on PATH)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

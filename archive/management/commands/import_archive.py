@@ -1,0 +1,35 @@
+"""Load a file written by `export_archive` into an empty archive, then rebuild the search index."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from archive.models import Transcript
+from archive.portability import rebuild_search_index
+
+
+class Command(BaseCommand):
+    help = "Import an archive written by export_archive into an empty database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="File written by export_archive")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Import even though the archive already holds transcripts (rows with the same "
+            "ids are overwritten).",
+        )
+
+    def handle(self, *args, path: str, force: bool, **options):
+        if Transcript.objects.exists() and not force:
+            raise CommandError(
+                "The archive already holds transcripts; import into an empty database "
+                "(after `migrate`) or pass --force."
+            )
+        try:
+            with transaction.atomic():
+                call_command("loaddata", path, verbosity=0)
+        except Exception as error:  # loaddata raises many kinds; report one clear line
+            raise CommandError(f"Could not import {path}: {error}") from error
+        self.stdout.write(self.style.SUCCESS(f"Imported {path}"))
+        rebuild_search_index(self.stdout)

@@ -499,6 +499,58 @@ def test_pasted_page_with_bold_labels_and_labels_on_their_own_lines():
     assert parsed.location == "Washington, D.C."
 
 
+def test_spanish_p_and_r_dash_labels():
+    parsed = parse_probe("spain_exteriores_entrevista_2022-03-03.txt")
+    assert labels(parsed) == ["P", "R", "P", "R", "P"]
+    assert parsed.turns[2].text == "¿Y el suministro de gas?"
+    assert (parsed.language, parsed.kind) == ("es", "interview")
+
+
+def test_japanese_original_with_an_era_date_and_a_press_secretary_label():
+    parsed = parse_probe("japan_mofa_kaiken_ja.txt")
+    assert labels(parsed) == ["小林報道官", "記者"] * 2 + ["小林報道官"]
+    assert parsed.title == "小林外務報道官会見記録"
+    assert parsed.date == datetime.date(2023, 1, 20)  # 令和5年
+    assert parsed.location == "本省会見室"
+    assert (parsed.language, parsed.kind) == ("ja", "press-conference")
+
+
+def test_russian_ministry_labels_with_initials():
+    parsed = parse_probe("russia_mid_lavrov_2022-03-02.txt")
+    assert labels(parsed) == ["С.В.Лавров", "Вопрос"] * 2 + ["С.В.Лавров"]
+    assert parsed.turns[3].text.startswith("(перевод с английского) Как вы оцениваете")
+    assert parsed.date == datetime.date(2022, 3, 2)
+
+
+def test_figures_listed_by_country_stay_in_the_speech_however_often():
+    parsed = parse_probe("statement_with_country_figures.txt")
+    assert labels(parsed) == ["MR. HALE", "QUESTION"] * 2 + ["MR. HALE"]
+    assert parsed.turns[-1].paragraphs == [
+        "We expect more. The latest estimates:",
+        "Russia: 20 deaths.",
+        "Ukraine: 250 deaths.",
+    ]
+
+
+def test_bold_labels_with_the_colon_outside_the_stars():
+    parsed = parse_text(
+        "**MR. PRICE**: Good afternoon.\n\n**Ukraine**\n\nWe remain concerned.\n\n"
+        "**QUESTION**: Thanks, Ned.\n"
+    )
+    assert [(t.label, t.text) for t in parsed.turns] == [
+        ("MR. PRICE", "Good afternoon.\n\nUkraine\n\nWe remain concerned."),
+        ("QUESTION", "Thanks, Ned."),
+    ]
+
+
+def test_a_name_before_a_heading_is_a_title_not_a_speaker():
+    text = "Secretary Blinken: Interview With Reuters\n\nDecember 3, 2021\n\nQUESTION: Hi.\n\nSECRETARY BLINKEN: Hello.\n"
+    parsed = parse_text(text)
+    assert labels(parsed) == ["QUESTION", "SECRETARY BLINKEN"]
+    assert parsed.title == "Secretary Blinken: Interview With Reuters"
+    assert parsed.kind == "interview"
+
+
 # --- headers, introductions and endings --------------------------------------------------------
 
 

@@ -32,7 +32,7 @@ _ANONYMOUS = {
     "audience question", "questioner", "press", "the press", "media", "correspondent", "caller",
     "unidentified speaker", "unidentified reporter", "unidentified participant", "unknown",
     "unknown speaker", "voice", "voices", "crowd", "student", "attendee",
-    "问", "提问", "记者", "媒体", "提问者", "質問", "記者", "질문", "기자",
+    "p", "问", "提问", "记者", "媒体", "提问者", "質問", "記者", "질문", "기자",
     "frage", "fragesteller", "journalistin", "reporterin", "pregunta", "periodista",
     "vraag", "domanda", "giornalista", "pergunta", "jornalista", "journaliste",
     "вопрос", "журналист", "корреспондент", "سؤال", "صحفي",

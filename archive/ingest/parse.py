@@ -107,23 +107,24 @@ _LEADING_STAMP = re.compile(r"^[(\[]\d{1,2}:\d{2}(?::\d{2})?[)\]]\s+(?=\S)")
 _HTML_ONLY = re.compile(r"^(?:<[^>]*>\s*)+$")
 
 # "Q    Thank you", "Q\u00a0 Thank you" (already a space), "Q: ...", a lone "Q", "Q (Inaudible.)",
-# "Q. Mr. President" (older US transcripts), "Q - Quelle est ..." (French ministry).
+# "Q. Mr. President" (older US transcripts), "Q - Quelle est ..." (French ministry), and the
+# Spanish "P.- ¿Y el gas?" (pregunta, only with the dash).
 # A single space must be followed by something that cannot continue a sentence ("Q and A").
+_DASH = r"\.?\s*[-–—]+\s*(?=[^\s\-–—a-z\d])"
 _Q_LINE = re.compile(
-    r"^Q(?:\s*:\s*|(?P<dot>\.)(?:\s+(?=[^\sa-z])|$)|(?P<dash>\s*[-–—]+\s+(?=[^\sa-z]))"
+    rf"^(?P<label>Q|P(?={_DASH}))(?:\s*:\s*|(?P<dot>\.)(?:\s+(?=[^\sa-z])|$)|(?P<dash>{_DASH})"
     r"|\s{2,}|\s(?=[^\sa-z])|$)(?P<rest>.*)$"
 )
 # The matching answer: "A. Same answer." or "R - La France ...". "A. Smith said" is prose, so
 # these are only candidates, accepted when the text also has "Q." or "Q -" questions.
 _ANSWER_LINE = re.compile(
-    r"^(?P<label>[AR])(?:(?P<dot>\.)(?:\s+(?=[^\sa-z])|$)|(?P<dash>\s*[-–—]+\s+(?=[^\sa-z])))"
-    r"(?P<rest>.*)$"
+    rf"^(?P<label>[AR])(?:(?P<dot>\.)(?:\s+(?=[^\sa-z])|$)|(?P<dash>{_DASH}))(?P<rest>.*)$"
 )
 _COLON_LABEL = re.compile(
     r"^(?P<label>[^:：()\[\]]{1,80}?)\s*(?P<note>[(\[][^()\[\]]{1,60}[)\]])?\s*[:：]\s*(?P<rest>.*)$"
 )
 # "**MR. PRICE:** Thanks" (markdown copied from a page) is read as "MR. PRICE: Thanks".
-_EMPHASIS = re.compile(r"^(\*\*|__)([^*_]{1,80}?[:：])\s*\1")
+_EMPHASIS = re.compile(r"^(\*\*|__)([^*_]{1,80}?)(?:([:：])\s*\1|\1\s*([:：]))")
 _WHOLE_EMPHASIS = re.compile(r"^(\*\*|__)([^*_]+)\1$")
 _CAPS_LABEL = re.compile(r"[^\W\d_][\w.'’\- &/]*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -145,8 +146,11 @@ _CJK_PROSE_ENDINGS = (
 )
 # A CJK label ending in a role ("法新社记者", "外交部发言人", "報道官") names a speaker even once;
 # a role followed by a short name ("外交部发言人赵立坚") too.
+_CJK_ROLE_WORDS = re.compile(
+    r"记者|記者|发言人|發言人|主持人|报道官|報道官|翻译|通訳|司会|대변인|기자"
+)
 _CJK_ROLE = re.compile(
-    r"(?:记者|記者|问|問|答|发言人|發言人|主持人|报道官|報道官|翻译|通訳|司会|기자)(?:.{0,4})$"
+    r"(?:记者|記者|问|問|答|发言人|發言人|主持人|报道官|報道官|翻译|通訳|司会|대변인|기자)(?:.{0,4})$"
 )
 _CONNECTORS = {
     "of", "the", "for", "and", "on", "de", "del", "della", "der", "den", "van", "von", "da", "di",
@@ -239,7 +243,8 @@ def _looks_like_cjk_label(label: str) -> bool:
     compact = label.replace(" ", "")
     if not 1 <= len(compact) <= 15 or not _CJK.search(compact):
         return False
-    if any(ch in _CJK_PROSE for ch in compact) or compact.endswith(_CJK_PROSE_ENDINGS):
+    core = _CJK_ROLE_WORDS.sub("", compact)  # "報道官" is a role, though "道" may be prose
+    if any(ch in _CJK_PROSE for ch in core) or core.endswith(_CJK_PROSE_ENDINGS):
         return False
     return all(_CJK.match(ch) or ch in "·・•" for ch in compact)
 
@@ -275,7 +280,7 @@ def _classify(lines: list[str], rule: SourceRule) -> list[_Line]:
         elif text[0] == "<" and _HTML_ONLY.match(text):
             line.kind = "html"
         elif (m := _Q_LINE.match(text)) is not None:
-            line.kind, line.label, line.rest, line.style = "label", "Q", m["rest"], "q"
+            line.kind, line.label, line.rest, line.style = "label", m["label"], m["rest"], "q"
             line.convention = "dot" if m["dot"] else "dash" if m["dash"] else ""
         elif (m := _ANSWER_LINE.match(text)) is not None:
             line.kind, line.label, line.rest, line.style = (
@@ -294,7 +299,9 @@ def _classify(lines: list[str], rule: SourceRule) -> list[_Line]:
 
 
 def _unemphasised(text: str) -> str:
-    return _EMPHASIS.sub(r"\2", text) if text[0] in "*_" else text
+    if text[0] not in "*_":
+        return text
+    return _EMPHASIS.sub(lambda m: m[2] + (m[3] or m[4]), text)
 
 
 def _caps_dot_label(text: str) -> tuple[str, str] | None:
@@ -335,11 +342,18 @@ def _classify_colon_line(line: _Line, m: re.Match[str], rule: SourceRule) -> Non
             line.kind, line.style = "label", "caps"
     elif _looks_like_cjk_label(label):
         line.kind, line.style = "candidate", "cjk"
-    elif _looks_like_name(label) and not (rest[:1].isalpha() and rest[:1].islower()):
-        # "Germany: we will ..." continues a sentence; a speaker's words start afresh.
+    elif _looks_like_name(label) and _may_follow_a_name(rest):
         line.kind, line.style = "candidate", "mixed"
     if line.kind != "text":
         line.label, line.rest = label, rest
+
+
+def _may_follow_a_name(rest: str) -> bool:
+    """Could ``rest`` be somebody's words after "Name:"? Not when it continues a sentence
+    ("Germany: we will ..."), lists a figure ("Russia: 12 deaths") or is a heading
+    ("Secretary Blinken: Interview With Reuters")."""
+    first = rest[:1]
+    return not ((first.isalpha() and first.islower()) or first.isdigit() or _is_heading(rest))
 
 
 def _surname(label: str) -> str:
@@ -468,7 +482,11 @@ _DATE_PATTERNS = [
     (re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<m>{_MONTH_RE})\.?,?\s+(?:de\s+)?(?P<y>\d{{4}})\b", re.I), None),
     (re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"), int),
     (re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"), int),
+    (re.compile(r"(?P<y>\d{4})\s*년\s*(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일"), int),
+    # Japanese era years: 令和5年1月20日 is 2023-01-20 (令和 1 = 2019, 平成 1 = 1989)
+    (re.compile(r"(?P<era>令和|平成)\s*(?P<y>\d{1,2}|元)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"), int),
 ]  # fmt: skip
+_ERAS = {"令和": 2018, "平成": 1988}
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
@@ -476,8 +494,11 @@ def _find_date(text: str) -> tuple[datetime.date, re.Match[str]] | None:
     for pattern, month_type in _DATE_PATTERNS:
         for m in pattern.finditer(text):
             month = int(m["m"]) if month_type else _MONTHS[m["m"].casefold()]
+            year = m["y"]
+            if "era" in m.re.groupindex:
+                year = _ERAS[m["era"]] + (1 if year == "元" else int(year))
             try:
-                return datetime.date(int(m["y"]), month, int(m["d"])), m
+                return datetime.date(int(year), month, int(m["d"])), m
             except ValueError:
                 continue
     return None
@@ -496,6 +517,12 @@ _DATE_FILLERS = {
 }  # fmt: skip
 
 
+_CJK_DATE_FILLER = re.compile(
+    r"[（(]?[月火水木金土日]曜日?[）)]?|星期.|\d{1,2}\s*[時时点]\s*(?:\d{1,2}\s*分)?"
+)
+_CJK_AT = re.compile(r"[於于]\s*[:：]\s*")
+
+
 def _split_date_line(text: str) -> tuple[datetime.date, str] | None:
     """(date, place) for a line that is essentially a date, perhaps with a time and a place
     ("February 15, 2022, The Kremlin, Moscow"); None for other lines, including titles that
@@ -507,11 +534,18 @@ def _split_date_line(text: str) -> tuple[datetime.date, str] | None:
         return None
     date, m = found
     leftover = _TIME_ANYWHERE.sub(" ", text[: m.start()] + " , " + text[m.end() :])
+    cjk_place = ""
+    if (at := _CJK_AT.search(leftover)) is not None:
+        # "（金曜日）16時05分　於：本省会見室": "於：" (at) introduces the place.
+        leftover, cjk_place = leftover[: at.start()], leftover[at.end() :].strip()
     if _guess_kind(leftover):
         return None
+    leftover = _CJK_DATE_FILLER.sub(" ", leftover)
     # Each CJK character counts as a word: "2021年12月3日外交部发言人..." is a title.
     if len(_CJK.findall(leftover)) > 3:
         return None
+    if cjk_place:
+        return date, cjk_place
     parts = []
     for part in re.split(r"[,;|–—()]|\s-\s", leftover):
         part = part.strip(" .-")
@@ -560,11 +594,12 @@ _KINDS = [
     ("gaggle", re.compile(r"\bgaggle|\bdoorstop", re.I)),
     ("press-conference", re.compile(
         r"\b(?:press|news) conference|conférence de presse|pressekonferenz|rueda de prensa|"
-        r"conferencia de prensa|记者会|記者会見|пресс-конференц", re.I)),
+        r"conferencia de prensa|记者会|会見|기자회견|пресс-конференц", re.I)),
     ("call", re.compile(r"\b(?:press call|phone call|telephone|teleconference|conference call|call)\b", re.I)),
-    ("briefing", re.compile(r"\bbriefing|point de presse|брифинг|吹风会", re.I)),
+    ("briefing", re.compile(r"\bbriefing|point de presse|брифинг|吹风会|브리핑", re.I)),
     ("remarks", re.compile(
-        r"\b(?:remarks|speech(?:es)?|address|discours|allocution|rede|discurso)\b|讲话|致辞", re.I)),
+        r"\b(?:remarks|speech(?:es)?|address|discours|allocution|rede|discurso)\b|讲话|致辞|"
+        r"выступлени", re.I)),
     ("statement", re.compile(r"\b(?:statements?|déclarations?|erklärung|declaración)\b|заявлени", re.I)),
 ]  # fmt: skip
 

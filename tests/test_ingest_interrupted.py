@@ -1,0 +1,108 @@
+"""An ingest killed midway (the process, not an exception) leaves no partial transcript, and
+running it again completes the archive."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.db import connection
+
+from archive.ingest.reading import parse_file
+from tests.conftest import REPO_ROOT
+
+SAMPLES = sorted((REPO_ROOT / "fixtures" / "transcripts").glob("*.txt"))
+COUNT_TURNS = (
+    "import json; from archive.models import Transcript; "
+    "print(json.dumps({t.source_key: t.turns.count() for t in Transcript.objects.all()}))"
+)
+
+
+@pytest.fixture
+def separate_database(tmp_path):
+    """Environment for a child process with a database of its own, like the suite's engine."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(PARLEY_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
+    if connection.vendor != "postgresql":
+        yield env
+        return
+    settings = connection.settings_dict
+    name = f"parley_kill_{uuid.uuid4().hex[:10]}"
+    admin_url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    env["DATABASE_URL"] = (
+        f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{name}"
+    )
+    try:
+        yield env
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def manage(env, *args, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        **kwargs,
+    )
+
+
+def make_batch(folder: Path, copies: int) -> dict[str, int]:
+    """Distinct transcripts (each sample with its own first line), and their expected turn counts."""
+    folder.mkdir()
+    expected = {}
+    for n in range(copies):
+        sample = SAMPLES[n % len(SAMPLES)]
+        path = folder / f"{n:03d}-{sample.name}"
+        path.write_text(f"Copy {n}: " + sample.read_text(encoding="utf-8"), encoding="utf-8")
+        expected[path.name] = len(parse_file(path).turns)
+    return expected
+
+
+def test_killed_ingest_leaves_no_partial_transcript_and_a_rerun_completes_it(
+    tmp_path, separate_database
+):
+    env = separate_database
+    migrated = manage(env, "migrate", "--noinput")
+    assert migrated.returncode == 0, migrated.stderr
+    batch = tmp_path / "batch"
+    expected = make_batch(batch, copies=20)
+
+    child = subprocess.Popen(
+        [sys.executable, "manage.py", "ingest", str(batch)],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    loaded = 0
+    for line in child.stdout:
+        if line.startswith("loaded"):
+            loaded += 1
+        if loaded == 3:
+            break
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=60)
+    assert child.returncode == -signal.SIGKILL
+
+    counts = json.loads(manage(env, "shell", "--no-imports", "-c", COUNT_TURNS).stdout)
+    assert 3 <= len(counts) < len(expected), "the kill should land midway through the batch"
+    for source_key, turns in counts.items():
+        assert turns == expected[Path(source_key).name], f"{source_key} is partial"
+
+    rerun = manage(env, "ingest", str(batch))
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    counts = json.loads(manage(env, "shell", "--no-imports", "-c", COUNT_TURNS).stdout)
+    assert {Path(key).name: turns for key, turns in counts.items()} == expected

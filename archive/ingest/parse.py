@@ -129,7 +129,7 @@ _WHOLE_EMPHASIS = re.compile(r"^(\*\*|__)([^*_]+)\1$")
 _CAPS_LABEL = re.compile(r"[^\W\d_][\w.'’\- &/]*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 # Characters that make a short CJK phrase before "：" prose ("他说：") rather than a name.
-_CJK_PROSE = set("说讲道是的了我你他她它们这那和在有就也都而")
+_CJK_PROSE = set("说讲道是的了我你他她它们这那和在有就也都而请")
 # ... and endings that introduce a quotation ("习近平主席强调：").
 _CJK_PROSE_ENDINGS = (
     "强调",

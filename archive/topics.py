@@ -45,26 +45,51 @@ def normalise(text: str) -> str:
 
 
 def phrase_regex(phrase: str) -> str:
-    """The regular expression (source) for one phrase: any spacing between its words, whole words
-    only, an optional trailing "s"."""
-    words = normalise(phrase).split()
-    body = r"\s+".join(re.escape(word) for word in words)
-    return rf"(?<!\w){body}s?(?!\w)"
+    """The regular expression (source) for one phrase, lower-cased: any spacing between its
+    words, an optional trailing "s", no word character after it. (The word boundary before it
+    is checked by TopicMatcher: a leading look-behind makes the search many times slower.)"""
+    words = normalise(phrase).lower().split()
+    return r"\s+".join(re.escape(word) for word in words) + r"s?(?!\w)"
 
 
-def topic_pattern(topic: Topic) -> re.Pattern[str] | None:
-    """One compiled pattern for all of a topic's phrases, or None when it has none."""
-    phrases = [p for p in topic.phrase_list if normalise(p).split()]
-    if not phrases:
-        return None
-    # Longest first so that the alternation prefers "Minsk agreements" over "Minsk".
-    phrases.sort(key=len, reverse=True)
-    return re.compile("|".join(phrase_regex(p) for p in phrases), re.IGNORECASE)
+def _is_word_character(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
-def matching_topic_ids(text: str, patterns: dict[int, re.Pattern[str]]) -> set[int]:
-    text = normalise(text)
-    return {topic_id for topic_id, pattern in patterns.items() if pattern.search(text)}
+@dataclass(frozen=True)
+class TopicMatcher:
+    """One compiled pattern for all of a topic's phrases, run over lower-cased text."""
+
+    pattern: re.Pattern[str]
+
+    @classmethod
+    def for_topic(cls, topic: Topic) -> TopicMatcher | None:
+        """None when the topic has no phrases."""
+        phrases = [p for p in topic.phrase_list if normalise(p).split()]
+        if not phrases:
+            return None
+        # Longest first so that the alternation prefers "Minsk agreements" over "Minsk".
+        phrases.sort(key=len, reverse=True)
+        return cls(re.compile("|".join(phrase_regex(p) for p in phrases)))
+
+    def matches(self, lowered: str) -> bool:
+        """Does the normalised, lower-cased text contain one of the phrases as whole words?"""
+        position = 0
+        while match := self.pattern.search(lowered, position):
+            start = match.start()
+            if start == 0 or not _is_word_character(lowered[start - 1]):
+                return True
+            position = start + 1
+        return False
+
+
+def lowered_text(text: str) -> str:
+    return normalise(text).lower()
+
+
+def matching_topic_ids(text: str, matchers: dict[int, TopicMatcher]) -> set[int]:
+    lowered = lowered_text(text)
+    return {topic_id for topic_id, matcher in matchers.items() if matcher.matches(lowered)}
 
 
 @dataclass
@@ -90,9 +115,9 @@ def tag_turns(
         return TaggingResult()
     patterns = {}
     for topic in topic_list:
-        pattern = topic_pattern(topic)
-        if pattern is not None:
-            patterns[topic.pk] = pattern
+        matcher = TopicMatcher.for_topic(topic)
+        if matcher is not None:
+            patterns[topic.pk] = matcher
     topic_ids = [topic.pk for topic in topic_list]
 
     if turns is None:

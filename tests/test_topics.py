@@ -9,13 +9,14 @@ from django.core.management import call_command
 
 from archive.ingest.load import bulk_indexing
 from archive.models import Topic, Turn, TurnTopic
-from archive.topics import load_topics, normalise, tag_turns, topic_pattern
+from archive.topics import TopicMatcher, load_topics, lowered_text, tag_turns
 from tests.conftest import REPO_ROOT
 from tests.factories import make_topic, make_transcript, tag
 
 
 def matches(phrases, text) -> bool:
-    return bool(topic_pattern(Topic(name="t", phrases="\n".join(phrases))).search(normalise(text)))
+    matcher = TopicMatcher.for_topic(Topic(name="t", phrases="\n".join(phrases)))
+    return matcher.matches(lowered_text(text))
 
 
 @pytest.mark.parametrize(
@@ -29,6 +30,8 @@ def matches(phrases, text) -> bool:
         (["JCPOA"], "the JCPOA’s limits"),
         (["NATO"], "(NATO)"),
         (["Taiwan", "Taiwan Strait"], "across the Taiwan Strait."),
+        (["NATO"], "Renato asked about NATO"),
+        (["NATO"], "NATO at the start"),
     ],
 )
 def test_a_phrase_matches_whatever_the_case_quotes_dashes_and_plural(phrases, text):
@@ -43,6 +46,7 @@ def test_a_phrase_matches_whatever_the_case_quotes_dashes_and_plural(phrases, te
         (["climate"], "acclimatement"),
         (["Minsk agreement"], "Minsk and the agreement"),
         (["Iran deal"], "Iran dealt with it"),
+        (["NATO"], "RENATO and NATOfication"),
     ],
 )
 def test_a_phrase_only_matches_whole_words(phrases, text):

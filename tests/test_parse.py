@@ -5,7 +5,6 @@ Plain functions, no database: run with ``python -m pytest tests/test_parse.py -p
 
 import datetime
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -333,13 +332,12 @@ def test_a_source_can_be_forced():
         parse_text("QUESTION:  Hi.\n", source="nowhere")
 
 
-def test_parsing_five_megabytes_takes_well_under_a_few_seconds():
+def test_a_five_megabyte_transcript_parses_whole():
+    # How fast it parses is measured in benchmarks/, not asserted here.
     block = SEED.read_text(encoding="utf-8").split("QUESTION:", 1)[1]
     text = ("QUESTION:" + block.split("U.S. Department of State")[0]) * 200
     assert len(text) > 5_000_000
-    start = time.perf_counter()
     parsed = parse_text(text)
-    assert time.perf_counter() - start < 3
     assert len(parsed.turns) == 37 * 200
 
 

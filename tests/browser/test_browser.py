@@ -22,7 +22,7 @@ def test_search_minsk_agreements_and_read_it_in_context(page):
 
     results = page.locator(".result-list li.result")
     blinken = results.filter(has=page.locator(".speaker-name", has_text="Antony Blinken"))
-    assert blinken.count() == 2, results.all_inner_texts()
+    assert results.count() == blinken.count() == 2, results.all_inner_texts()
     assert blinken.locator("mark").count() >= 2
 
     blinken.first.get_by_role("link", name=re.compile("Read in context")).click()

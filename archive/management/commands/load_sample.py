@@ -32,6 +32,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fixtures", default=str(settings.BASE_DIR / "fixtures"), help="fixtures folder"
         )
+        parser.add_argument(
+            "--extra",
+            action="store_true",
+            help="also load fixtures/extra/ (two more White House transcripts that also speak "
+            "of the Minsk agreements)",
+        )
 
     def handle(self, *args, **options):
         from pathlib import Path
@@ -53,7 +59,8 @@ class Command(BaseCommand):
 
         outcomes = []
         with bulk_indexing():
-            for item in collect_files([folder / "transcripts"]):
+            folders = [folder / "transcripts"] + ([folder / "extra"] if options["extra"] else [])
+            for item in collect_files(folders):
                 outcome = item if not isinstance(item, Path) else ingest_file(item)
                 outcomes.append(outcome)
                 if outcome.status == FAILED:

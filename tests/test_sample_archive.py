@@ -1,0 +1,29 @@
+"""The sample archive that `make run` loads answers the archive's worked example exactly."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from archive.models import Transcript
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sample_archive_finds_exactly_turns_2_and_4_of_the_blinken_interview_for_minsk(client):
+    call_command("load_sample", stdout=io.StringIO())
+    assert Transcript.objects.count() == 15
+    blinken = Transcript.objects.get(slug__contains="blinken")
+    assert blinken.turns.count() == 37
+    assert blinken.turns.get(position=1).speaker.name == "Alessandra Galloni"
+
+    for query in ('"Minsk agreements"', "Minsk agreements"):
+        answer = json.loads(client.get("/search/", {"q": query, "format": "json"}).content)
+        assert answer["count"] == 2, query
+        assert sorted(hit["position"] for hit in answer["results"]) == [2, 4]
+        for hit in answer["results"]:
+            assert hit["transcript"]["slug"] == blinken.slug
+            assert hit["speaker"]["name"] == "Antony Blinken"
+            assert hit["url"].endswith(f"/transcripts/{blinken.slug}/#t{hit['position']}")
+            assert "<mark>" in hit["snippet"]

@@ -34,9 +34,14 @@ run: sample
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-style server: gunicorn + whitenoise, DJANGO_DEBUG=0 (see README, "Production").
+# Needs DJANGO_SECRET_KEY; plain HTTP on 127.0.0.1 unless DJANGO_SECURE_SSL_REDIRECT=1 (behind TLS).
+WORKERS ?= 3
 serve: sample
-	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput
-	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn archive.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile -
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "make serve: set DJANGO_SECRET_KEY (e.g. export DJANGO_SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'))"; exit 2; }
+	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=$${DJANGO_SECURE_SSL_REDIRECT:-0} \
+		$(VENV)/bin/gunicorn archive.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+		--access-logfile - --graceful-timeout 10
 
 # Debian's chromium for the browser tests (Playwright's own browser download does not work here).
 browser-deps:

@@ -5,8 +5,8 @@ What differs from haystack 3.4's stock WhooshSearchBackend, and why (see benchma
 * Storage without mmap, and one searcher per thread kept between requests and refreshed only
   when the index changed: stock haystack reopens the index for every search, and Whoosh then
   copies every memory-mapped segment into memory.
-* A schema for Parley's fields (`build_schema`): stemmed words, unstemmed words with positions,
-  adjacent word pairs (a two-word phrase is a single term lookup), whole-value ID fields with
+* A schema for Parley's fields (`build_schema`): stemmed words; unstemmed words with every
+  run of two and three words (a quoted phrase is one term lookup); whole-value ID fields with
   columns for facets and sorting, STORED (not analysed) display fields.
 * `parley_search(EngineQuery)`: the whole query (words, phrases, filters, sort, facets) in one
   Whoosh search over the cached searcher; results built from stored fields; snippets escaped.
@@ -22,11 +22,13 @@ What differs from haystack 3.4's stock WhooshSearchBackend, and why (see benchma
 from __future__ import annotations
 
 import fcntl
+import heapq
 import logging
 import os
 import shutil
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 
@@ -35,12 +37,14 @@ from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQu
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
 from whoosh import query as wq
-from whoosh.analysis import BiWordFilter
+from whoosh.analysis import Filter
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import BOOLEAN, KEYWORD, NUMERIC, STORED, TEXT
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, LockError
-from whoosh.sorting import Count, FieldFacet
+from whoosh.matching.wrappers import MultiMatcher
+from whoosh.reading import TermNotFound
 
 from archive.search import (
     EXACT_ANALYZER,
@@ -60,13 +64,52 @@ LOCK_WAIT_BATCH = 120.0  # update_index and rebuild_index wait this long for the
 LOCK_WAIT_REMOVE = 30.0
 
 
+class ShingleFilter(Filter):
+    """Each word, and every run of two and of three adjacent words ("minsk", "minsk
+    agreements", "the minsk agreements"): a quoted phrase of up to three words is then a single
+    term lookup, and one field holds every unstemmed form (one analysis pass, not two)."""
+
+    def __call__(self, tokens):
+        before = before_that = None
+        for token in tokens:
+            word = token.text
+            yield token
+            if before is not None:
+                token.text = f"{before} {word}"
+                yield token
+                if before_that is not None:
+                    token.text = f"{before_that} {before} {word}"
+                    yield token
+            before_that, before = before, word
+
+
+def leaf_ids(matcher) -> list[int]:
+    """Every docnum of a posting list, a block at a time (Whoosh's all_ids() yields them one by
+    one through several Python calls each: a common word costs tens of milliseconds that way)."""
+    if isinstance(matcher, MultiMatcher):
+        ids: list[int] = []
+        for child, offset in zip(matcher.matchers, matcher.offsets, strict=False):
+            ids.extend(docnum + offset for docnum in leaf_ids(child))
+        return ids
+    if not isinstance(matcher, W3LeafMatcher):
+        return list(matcher.all_ids())
+    ids = []
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        ids.extend(matcher._ids[matcher._i :])
+        if matcher._lastblock:
+            break
+        matcher._goto(matcher._nextoffset)
+    return ids
+
+
 def parley_fields() -> dict:
     """Whoosh field types for the fields of archive.search_indexes.TurnIndex."""
     facet = lambda: WHOOSH_ID(stored=True, sortable=True)  # noqa: E731 - whole values, a column
     return {
         "text": TEXT(analyzer=WORD_ANALYZER, stored=True, phrase=False),
-        "exact": TEXT(analyzer=EXACT_ANALYZER, stored=False, phrase=True),
-        "pairs": TEXT(analyzer=EXACT_ANALYZER | BiWordFilter(sep=" "), stored=False, phrase=False),
+        "exact": TEXT(analyzer=EXACT_ANALYZER | ShingleFilter(), stored=False, phrase=False),
         "speaker_slug": facet(),
         "year": facet(),
         "kind": facet(),
@@ -121,6 +164,61 @@ class PendingTurns:
             handle.seek(0)
             handle.truncate()
             handle.write(rest)
+
+
+class _SearcherCache:
+    """Per-searcher arrays for facets and sorting, built once each time the index changes:
+    docnum -> speaker slug / year / kind / sort order, topic slug -> docnums, unpublished docs."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        reader = searcher.reader()
+        size = reader.doc_count_all()
+        self.speaker = self._values(reader, "speaker_slug", size)
+        self.year = self._values(reader, "year", size)
+        self.kind = self._values(reader, "kind", size)
+        self.topics = {
+            term.decode(): set(reader.postings("topics", term).all_ids())
+            for term in reader.lexicon("topics")
+        }
+        order = reader.column_reader("order") if reader.has_column("order") else None
+        self.order = list(order) if order is not None else [0] * size
+        self.unpublished = set(searcher.docs_for_query(wq.Term("published", False)))
+        self.size = size
+        self.deleted = (
+            set(range(size)) - set(reader.all_doc_ids()) if reader.has_deletions() else set()
+        )
+        self._reader = reader
+        self._term_docs: dict = {}
+
+    def live_docs(self) -> set[int]:
+        return set(range(self.size)) - self.deleted
+
+    def term_docs(self, fieldname: str, text: str) -> set[int]:
+        """The docnums of a term (a small cache: the same words recur within a session)."""
+        key = (fieldname, text)
+        docs = self._term_docs.get(key)
+        if docs is None:
+            try:
+                docs = set(leaf_ids(self._reader.postings(fieldname, text)))
+            except TermNotFound:
+                docs = set()
+            if len(self._term_docs) > 2000:
+                self._term_docs.clear()
+            self._term_docs[key] = docs
+        return docs
+
+    def docs_for_values(self, fieldname: str, values) -> set[int]:
+        return set().union(*(self.term_docs(fieldname, value) for value in values))
+
+    @staticmethod
+    def _values(reader, fieldname: str, size: int) -> list:
+        values: list = [None] * size
+        for term in reader.lexicon(fieldname):
+            value = term.decode()
+            for docnum in reader.postings(fieldname, term).all_ids():
+                values[docnum] = value
+        return values
 
 
 class ParleyWhooshBackend(WhooshSearchBackend):
@@ -200,96 +298,119 @@ class ParleyWhooshBackend(WhooshSearchBackend):
         return searcher
 
     def parley_search(self, query: EngineQuery) -> EngineResult:
+        """One search: the set of matching documents first, by set algebra over posting lists
+        (unscored); facets counted over it from per-searcher arrays; then the top hits, scored
+        by Whoosh (BM25F) only when sorting by relevance. Whoosh's own collectors score every
+        match and its grouping reads a column per document and facet: several times slower."""
         notes: list[str] = []
-        whoosh_query = self._build_query(query, notes)
-        if whoosh_query is None:
-            return EngineResult(notes=notes)
         searcher = self.searcher()
-        options: dict = {}
-        if query.sort in ("newest", "oldest"):
-            options["sortedby"] = "order"
-            options["reverse"] = query.sort == "newest"
-        if query.facets:
-            options["groupedby"] = {
-                "speaker": FieldFacet("speaker_slug", maptype=Count),
-                "topic": FieldFacet("topics", allow_overlap=True, maptype=Count),
-                "year": FieldFacet("year", maptype=Count),
-                "kind": FieldFacet("kind", maptype=Count),
-            }
-        results = searcher.search(whoosh_query, limit=query.offset + query.limit, **options)
-        total = len(results)
+        cache = self._cache(searcher)
+        positive, negative, scoring = [], [], []
+        for clause in query.clauses:
+            parts = [self._term_docs(cache, term, notes) for term in clause.terms]
+            parts = [part for part in parts if part is not None]
+            if not parts:
+                continue
+            docs = set().union(*(docs for docs, _ in parts))
+            (negative if clause.exclude else positive).append(docs)
+            if not clause.exclude:
+                queries = [q for _, q in parts]
+                scoring.append(queries[0] if len(queries) == 1 else wq.Or(queries))
+        if not positive and not query.has_filters:
+            return EngineResult(notes=notes)
+        matched = set.intersection(*sorted(positive, key=len)) if positive else cache.live_docs()
+        for docs in negative:
+            matched -= docs
+        if query.speaker_slugs is not None:
+            matched &= cache.docs_for_values("speaker_slug", query.speaker_slugs)
+        for slug in query.topic_slugs:
+            matched &= cache.topics.get(slug, set())
+        if query.kinds:
+            matched &= cache.docs_for_values("kind", query.kinds)
+        if query.after or query.before:
+            low = int(query.after.strftime("%Y%m%d")) * 100000 if query.after else 1
+            high = (
+                int(query.before.strftime("%Y%m%d")) * 100000 + 99999 if query.before else 1 << 62
+            )
+            order = cache.order
+            matched = {docnum for docnum in matched if low <= order[docnum] <= high}
+        matched -= cache.unpublished  # a guard: unpublished turns are never indexed anyway
+        matched -= cache.deleted
+
+        wanted = query.offset + query.limit
+        if scoring and query.sort == "relevance" and matched:
+            main = scoring[0] if len(scoring) == 1 else wq.And(scoring)
+            results = searcher.search(main, limit=max(1, wanted), filter=matched, terms=False)
+            top = [(hit.docnum, hit.score or 0.0) for hit in results[query.offset : wanted]]
+        else:
+            pick = heapq.nsmallest if query.sort == "oldest" else heapq.nlargest
+            docnums = pick(wanted, matched, key=cache.order.__getitem__)
+            top = [(docnum, 0.0) for docnum in docnums[query.offset : wanted]]
         hits = []
-        for hit in results[query.offset : query.offset + query.limit]:
-            stored = hit.fields()
+        for docnum, score in top:
+            stored = searcher.stored_fields(docnum)
             hits.append(
                 hit_from_stored(
                     int(stored[DJANGO_ID]),
                     stored,
                     build_snippet(stored.get("text", ""), query.clauses),
-                    score=hit.score or 0.0,
+                    score=score,
                 )
             )
         facets: dict[str, list[tuple[str, int]]] = {}
         if query.facets:
-            for name in ("speaker", "topic", "year", "kind"):
-                counts = results.groups(name)
-                ordered = sorted(
-                    ((str(value), count) for value, count in counts.items() if value),
+            facets = {name: [] for name in ("speaker", "topic", "year", "kind")}
+            if matched:
+                for name, values in (
+                    ("speaker", cache.speaker),
+                    ("year", cache.year),
+                    ("kind", cache.kind),
+                ):
+                    counts = Counter(map(values.__getitem__, matched))
+                    counts.pop(None, None)
+                    counts.pop("", None)
+                    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+                    facets[name] = ordered if name == "year" else ordered[: query.facet_limit]
+                topic_counts = ((slug, len(matched & docs)) for slug, docs in cache.topics.items())
+                facets["topic"] = sorted(
+                    ((slug, n) for slug, n in topic_counts if n),
                     key=lambda item: (-item[1], item[0]),
-                )
-                facets[name] = ordered[: query.facet_limit] if name != "year" else ordered
-        return EngineResult(total=total, hits=hits, facets=facets, notes=notes)
+                )[: query.facet_limit]
+        return EngineResult(total=len(matched), hits=hits, facets=facets, notes=notes)
 
-    def _build_query(self, query: EngineQuery, notes: list[str]):
-        positive, negative = [], []
-        for clause in query.clauses:
-            alternatives = [self._term_query(term, notes) for term in clause.terms]
-            alternatives = [q for q in alternatives if q is not None]
-            if not alternatives:
-                continue
-            combined = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
-            (negative if clause.exclude else positive).append(combined)
-        if not positive and not query.has_filters:
-            return None
-        filters: list = [wq.Term("published", True)]
-        if query.speaker_slugs is not None:
-            filters.append(wq.Or([wq.Term("speaker_slug", slug) for slug in query.speaker_slugs]))
-        filters.extend(wq.Term("topics", slug) for slug in query.topic_slugs)
-        if query.kinds:
-            filters.append(wq.Or([wq.Term("kind", kind) for kind in query.kinds]))
-        if query.after or query.before:
-            low = int(query.after.strftime("%Y%m%d")) if query.after else 1
-            high = int(query.before.strftime("%Y%m%d")) if query.before else None
-            filters.append(wq.NumericRange("date", low, high))
-        constraint = wq.ConstantScoreQuery(wq.And(filters), 0.0)
-        main = wq.And(positive + [constraint]) if positive else constraint
-        if negative:
-            main = wq.AndNot(main, negative[0] if len(negative) == 1 else wq.Or(negative))
-        return main
+    def _cache(self, searcher) -> _SearcherCache:
+        cache = getattr(self._local, "cache", None)
+        if cache is None or cache.searcher is not searcher:
+            cache = self._local.cache = _SearcherCache(searcher)
+        return cache
 
-    def _term_query(self, term, notes: list[str]):
+    def _term_docs(self, cache: _SearcherCache, term, notes: list[str]):
+        """(docnums, Whoosh query for scoring) for a word or a phrase, or None when it has
+        nothing to search for. A phrase of up to three words is one term of `exact`; a longer
+        one needs every overlapping three-word run, in any place (in practice, the phrase)."""
         if term.phrase:
             words = analyse(term.text, exact=True)
             if not words:
                 notes.append(f"“{term.text[:40]}” has no words to search for; it was left out.")
                 return None
-            if len(words) == 1:
-                return wq.Term("exact", words[0])
-            pairs = [wq.Term("pairs", f"{a} {b}") for a, b in zip(words, words[1:], strict=False)]
-            if len(words) == 2:
-                return pairs[0]
-            return wq.And(pairs + [wq.Phrase("exact", words)])
-        words = analyse(term.text)
-        if not words:
-            if analyse(term.text, exact=True):
-                notes.append(
-                    f"“{term.text[:40]}” is too common a word to search for on its own; "
-                    f'it was left out (put it in a quoted phrase to match it: "of the people").'
-                )
-            return None
-        if len(words) == 1:
-            return wq.Term("text", words[0])
-        return wq.And([wq.Term("text", word) for word in words])
+            field = "exact"
+            if len(words) <= 3:
+                keys = [" ".join(words)]
+            else:
+                keys = [" ".join(words[i : i + 3]) for i in range(len(words) - 2)]
+        else:
+            keys = analyse(term.text)
+            field = "text"
+            if not keys:
+                if analyse(term.text, exact=True):
+                    notes.append(
+                        f"“{term.text[:40]}” is too common a word to search for on its own; "
+                        f'it was left out (put it in a quoted phrase to match it: "of the people").'
+                    )
+                return None
+        docs = set.intersection(*(cache.term_docs(field, key) for key in keys))
+        terms = [wq.Term(field, key) for key in keys]
+        return docs, terms[0] if len(terms) == 1 else wq.And(terms)
 
     def parley_suggest_spelling(self, words: Sequence[str]) -> dict[str, str]:
         searcher = self.searcher()
@@ -299,7 +420,7 @@ class ParleyWhooshBackend(WhooshSearchBackend):
             tokens = analyse(word, exact=True)
             if len(tokens) != 1 or searcher.doc_frequency("exact", tokens[0]):
                 continue
-            found = corrector.suggest(tokens[0], limit=1, maxdist=2)
+            found = [w for w in corrector.suggest(tokens[0], limit=8, maxdist=2) if " " not in w]
             if found:
                 suggestions[word] = found[0]
         return suggestions

@@ -1,8 +1,7 @@
 """Haystack index declarations: one search document per speech turn of a published transcript.
 
-The text is indexed three ways: `text` (stemmed words, stored for snippets), `exact` (unstemmed
-words with positions, for quoted phrases) and `pairs` (adjacent word pairs, so that a two-word
-phrase is one term lookup). Everything a result shows is stored, so a page of results needs no
+The text is indexed twice: `text` (stemmed words, stored for snippets) and `exact` (unstemmed
+words and every run of two and three adjacent words, for quoted phrases and spelling). Everything a result shows is stored, so a page of results needs no
 database query. `digest` fingerprints the document so that check_index can spot stale entries.
 """
 
@@ -21,7 +20,6 @@ from archive.search import turn_role
 class TurnIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True)
     exact = indexes.CharField(stored=False)
-    pairs = indexes.CharField(stored=False)
     speaker_name = indexes.CharField(indexed=False)
     speaker_slug = indexes.FacetCharField()
     role = indexes.CharField(indexed=False)
@@ -64,7 +62,6 @@ class TurnIndex(indexes.SearchIndex, indexes.Indexable):
         document = {
             "text": text,
             "exact": text,
-            "pairs": text,
             "speaker_name": speaker.name if speaker else (obj.label or "").title(),
             "speaker_slug": speaker.slug if speaker else "",
             "role": turn_role(obj),
@@ -97,6 +94,6 @@ def document_digest(document: dict) -> str:
     parts = [
         f"{name}={document[name]!r}"
         for name in sorted(document)
-        if name not in ("digest", "exact", "pairs", ID, DJANGO_CT, DJANGO_ID)
+        if name not in ("digest", "exact", "shingles", ID, DJANGO_CT, DJANGO_ID)
     ]
     return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]

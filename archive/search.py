@@ -21,7 +21,9 @@ An engine is any object with these two methods (see `SearchEngine`):
                     a clause matches when any of its terms does; an excluded clause must not match.
                     A word (Term.phrase False) matches its simple word forms, case-, accent- and
                     apostrophe-insensitively ("agreement" finds "agreements"; "you’ve" = "you've");
-                    a phrase matches those words in that order, unstemmed. Words are analysed with
+                    a phrase matches those words in that order, unstemmed (the Whoosh engine
+                    matches a phrase of four or more words by its overlapping three-word runs,
+                    which in practice is the same thing). Words are analysed with
                     WORD_ANALYZER, phrases with EXACT_ANALYZER (below); a term that analyses to
                     nothing (a stop word, punctuation) is dropped, with a note.
     speaker_slugs   turns by any of these speakers (None: any speaker; never empty)

@@ -1,0 +1,452 @@
+"""PostgreSQL full-text search: the engine behind the search page when PARLEY_SEARCH_ENGINE is
+"postgres" (see the engine interface in archive.search).
+
+It searches the vectors a database trigger writes beside every turn, in the same transaction as
+the turn (TurnSearchDocument; migrations 0002 and 0003): there is no index to rebuild and no lock
+between writers. Words and phrases are analysed as the Whoosh engine analyses them, so that the
+two engines find the same turns (tests/test_search_engines.py):
+
+* a word goes through Whoosh's own tokenizer, possessive and stop-word filters (archive.search's
+  WORD_ANALYZER without its stemmer), and each remaining word is one
+  `SearchQuery(search_type="phrase")` against `stemmed` (configuration parley_words: Snowball
+  English, accents folded, no stop words), which the database stems. "phrase" because
+  PostgreSQL's parser reads "you've" as "you" followed by "ve";
+* a quoted phrase goes through Whoosh's exact analysis and is one phrase query against `exact`
+  (parley_exact: lower case, accents folded, nothing stemmed or left out).
+
+Queries are SearchQuery objects combined with & and | (an exclusion inverts each of its words),
+never tsquery text. One search is two SQL statements:
+
+1. the matching turns (the GIN indexes first, then published speech turns and the filters) are
+   materialised once, and from them the total, the page of turn ids in order, and the facets
+   (GROUP BY over the matches) are computed in the same statement;
+2. the page's turns with their speakers and transcripts, for the hits. Snippets come from
+   archive.search.build_snippet (text escaped, only <mark> added), for the page's turns only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import and_, or_
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
+from whoosh.analysis import CompositeAnalyzer, StemFilter
+
+from archive.models import Speaker, Topic, Turn, TurnSearchDocument, TurnTopic
+from archive.query import Clause, Term, normalise_text
+from archive.search import (
+    WORD_ANALYZER,
+    EngineQuery,
+    EngineResult,
+    Hit,
+    analyse,
+    build_snippet,
+    turn_role,
+)
+
+log = logging.getLogger(__name__)
+
+WORDS_CONFIG = "parley_words"
+EXACT_CONFIG = "parley_exact"
+WORD_LIST = "archive_search_word"  # materialised view of the archive's words (migration 0003)
+WORD_LIST_INLINE_REFRESH = 50_000  # turns: below this a first spelling request fills the list
+MAX_SPELLING_DISTANCE = 2  # edits, as the Whoosh engine's corrector allows
+RANK_NORMALISATION = 1  # ts_rank divided by 1 + log(length): long turns do not win by length
+
+# Whoosh's word analysis without its stemmer: the database stems, with the vector's stemmer.
+UNSTEMMED_WORD_ANALYZER = CompositeAnalyzer(
+    *(item for item in WORD_ANALYZER.items if not isinstance(item, StemFilter))
+)
+
+# Page orders (whole-value constants, never user input). Undated transcripts sort as the oldest,
+# as in the Whoosh index (its `order` field is 0 for them).
+ORDERS = {
+    "relevance": "rank DESC, transcript_date DESC NULLS LAST, position, id",
+    "newest": "transcript_date DESC NULLS LAST, position DESC, id DESC",
+    "oldest": "transcript_date ASC NULLS FIRST, position, id",
+}
+
+
+def words_of(term: Term) -> list[str]:
+    """The words of a word term that the database must find: lower-cased, accents folded,
+    possessives and stop words left out, not yet stemmed."""
+    return [token.text for token in UNSTEMMED_WORD_ANALYZER(normalise_text(term.text))]
+
+
+def word_query(words: Sequence[str], *, invert: bool = False) -> SearchQuery:
+    """Every one of `words` (one term's), against `stemmed`; with `invert`, not all of them."""
+    queries = [
+        SearchQuery(word, config=WORDS_CONFIG, search_type="phrase", invert=invert)
+        for word in words
+    ]
+    return reduce(or_ if invert else and_, queries)
+
+
+def phrase_query(words: Sequence[str], *, invert: bool = False) -> SearchQuery:
+    return SearchQuery(" ".join(words), config=EXACT_CONFIG, search_type="phrase", invert=invert)
+
+
+@dataclass
+class TextConditions:
+    """What the query's words and phrases ask of the two vectors."""
+
+    stemmed: list[SearchQuery] = field(default_factory=list)  # all must match
+    exact: list[SearchQuery] = field(default_factory=list)
+    either: list[Q] = field(default_factory=list)  # a clause with both words and phrases
+    rank_stemmed: list[SearchQuery] = field(default_factory=list)  # positive parts, for ranking
+    rank_exact: list[SearchQuery] = field(default_factory=list)
+    positive: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def add_clause(self, clause: Clause) -> None:
+        words, phrases = [], []
+        for term in clause.terms:
+            if term.phrase:
+                found = analyse(term.text, exact=True)
+                if not found:
+                    self.notes.append(
+                        f"“{term.text[:40]}” has no words to search for; it was left out."
+                    )
+                    continue
+                phrases.append(found)
+            else:
+                found = words_of(term)
+                if not found:
+                    if analyse(term.text, exact=True):
+                        self.notes.append(
+                            f"“{term.text[:40]}” is too common a word to search for on its own; "
+                            f'it was left out (put it in a quoted phrase to match it: "of the '
+                            f'people").'
+                        )
+                    continue
+                words.append(found)
+        if not words and not phrases:
+            return
+        if clause.exclude:
+            # Not any of the terms: each term inverted (a term of several words: not all of them).
+            self.stemmed.extend(word_query(w, invert=True) for w in words)
+            self.exact.extend(phrase_query(p, invert=True) for p in phrases)
+            return
+        self.positive = True
+        word_part = reduce(or_, (word_query(w) for w in words)) if words else None
+        phrase_part = reduce(or_, (phrase_query(p) for p in phrases)) if phrases else None
+        if word_part is not None and phrase_part is not None:
+            self.either.append(
+                Q(search_document__stemmed=word_part) | Q(search_document__exact=phrase_part)
+            )
+        elif word_part is not None:
+            self.stemmed.append(word_part)
+        else:
+            self.exact.append(phrase_part)
+        if word_part is not None:
+            self.rank_stemmed.append(word_part)
+        if phrase_part is not None:
+            self.rank_exact.append(phrase_part)
+
+    def filters(self) -> list[Q]:
+        """One condition per vector (a single tsquery, so one GIN index scan answers it)."""
+        conditions = list(self.either)
+        if self.stemmed:
+            conditions.append(Q(search_document__stemmed=reduce(and_, self.stemmed)))
+        if self.exact:
+            conditions.append(Q(search_document__exact=reduce(and_, self.exact)))
+        return conditions
+
+    def rank(self, sort: str):
+        parts = []
+        if sort != "relevance":
+            return Value(0.0, output_field=FloatField())
+        if self.rank_stemmed:
+            parts.append(
+                SearchRank(
+                    F("search_document__stemmed"),
+                    reduce(and_, self.rank_stemmed),
+                    normalization=RANK_NORMALISATION,
+                )
+            )
+        if self.rank_exact:
+            parts.append(
+                SearchRank(
+                    F("search_document__exact"),
+                    reduce(and_, self.rank_exact),
+                    normalization=RANK_NORMALISATION,
+                )
+            )
+        if not parts:
+            return Value(0.0, output_field=FloatField())
+        return reduce(lambda a, b: a + b, parts)
+
+
+def matching_turns(query: EngineQuery, text: TextConditions):
+    """Published speech turns (what the Whoosh index holds) that match, as rows of the columns
+    the statement below needs."""
+    turns = Turn.objects.filter(kind=Turn.Kind.SPEECH, transcript__published=True)
+    for condition in text.filters():
+        turns = turns.filter(condition)
+    if query.speaker_slugs is not None:
+        turns = turns.filter(speaker__slug__in=query.speaker_slugs)
+    for slug in query.topic_slugs:
+        turns = turns.filter(
+            Exists(TurnTopic.objects.filter(turn=OuterRef("pk"), topic__slug=slug, rejected=False))
+        )
+    if query.kinds:
+        turns = turns.filter(transcript__kind__in=query.kinds)
+    if query.after:
+        turns = turns.filter(transcript__date__gte=query.after)
+    if query.before:
+        turns = turns.filter(transcript__date__lte=query.before)
+    return (
+        turns.annotate(
+            transcript_date=F("transcript__date"),
+            transcript_kind=F("transcript__kind"),
+            rank=text.rank(query.sort),
+        )
+        .order_by()
+        .values("id", "speaker_id", "position", "transcript_date", "transcript_kind", "rank")
+    )
+
+
+def search_statement(matches_sql: str, query: EngineQuery) -> str:
+    """One statement over the materialised matches: total, page, facets. Only table names from
+    the models and the constant ORDERS go into the text; values are parameters."""
+    order = ORDERS.get(query.sort, ORDERS["relevance"])
+    speaker, topic = Speaker._meta.db_table, Topic._meta.db_table
+    turn_topic = TurnTopic._meta.db_table
+    no_facets = "NULL::json, NULL::json, NULL::json, NULL::json"
+    facets = f"""
+        (SELECT json_agg(json_build_array(value, n)) FROM (
+            SELECT speaker.slug AS value, count(*) AS n
+            FROM matches JOIN {speaker} AS speaker ON speaker.id = matches.speaker_id
+            GROUP BY speaker.slug ORDER BY n DESC, speaker.slug COLLATE "C" LIMIT %(limit)s
+        ) AS speakers),
+        (SELECT json_agg(json_build_array(value, n)) FROM (
+            SELECT topic.slug AS value, count(*) AS n
+            FROM matches
+            JOIN {turn_topic} AS tag ON tag.turn_id = matches.id AND NOT tag.rejected
+            JOIN {topic} AS topic ON topic.id = tag.topic_id
+            GROUP BY topic.slug ORDER BY n DESC, topic.slug COLLATE "C" LIMIT %(limit)s
+        ) AS topics),
+        (SELECT json_agg(json_build_array(value, n)) FROM (
+            SELECT extract(year FROM transcript_date)::int::text AS value, count(*) AS n
+            FROM matches WHERE transcript_date IS NOT NULL GROUP BY 1
+        ) AS years),
+        (SELECT json_agg(json_build_array(value, n)) FROM (
+            SELECT transcript_kind AS value, count(*) AS n
+            FROM matches GROUP BY 1 ORDER BY n DESC, transcript_kind COLLATE "C" LIMIT %(limit)s
+        ) AS kinds)
+    """
+    return f"""
+        WITH matches AS MATERIALIZED ({matches_sql})
+        SELECT
+            (SELECT count(*) FROM matches),
+            (SELECT json_agg(json_build_array(id, rank) ORDER BY {order}) FROM (
+                SELECT id, rank, transcript_date, position FROM matches
+                ORDER BY {order} LIMIT %(page_limit)s OFFSET %(page_offset)s
+            ) AS page),
+            {facets if query.facets else no_facets}
+    """
+
+
+def _json(value) -> list:
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _named_params(sql: str, params: Iterable) -> tuple[str, dict]:
+    """Django's positional %s parameters as named ones, so that the statement around them can use
+    its own (%(limit)s ...)."""
+    params = list(params)
+    names = [f"p{index}" for index in range(len(params))]
+    sql = sql.replace("%%", "\0")  # a literal % in Django's SQL stays literal
+    sql = sql % tuple(f"%({name})s" for name in names)
+    return sql.replace("\0", "%%"), dict(zip(names, params, strict=True))
+
+
+class PostgresSearchEngine:
+    """archive.search's engine interface over PostgreSQL full-text search."""
+
+    def search(self, query: EngineQuery) -> EngineResult:
+        text = TextConditions()
+        for clause in query.clauses:
+            text.add_clause(clause)
+        if not text.positive and not query.has_filters:
+            return EngineResult(notes=text.notes)
+
+        try:
+            matches_sql, params = matching_turns(query, text).query.sql_with_params()
+        except EmptyResultSet:  # a filter that can match nothing (an empty list of speakers)
+            return EngineResult(notes=text.notes)
+        matches_sql, named = _named_params(matches_sql, params)
+        named.update(
+            limit=query.facet_limit, page_limit=max(query.limit, 0), page_offset=query.offset
+        )
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Compiling a big plan to machine code (JIT) costs ~50 ms and never pays back here.
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(search_statement(matches_sql, query), named)
+            total, page, speakers, topics, years, kinds = cursor.fetchone()
+
+        ranked = [(int(turn_id), float(rank or 0.0)) for turn_id, rank in _json(page)]
+        facets: dict[str, list[tuple[str, int]]] = {}
+        if query.facets:
+            for name, rows in (
+                ("speaker", speakers),
+                ("topic", topics),
+                ("year", years),
+                ("kind", kinds),
+            ):
+                values = [(str(value), int(count)) for value, count in _json(rows) if value]
+                facets[name] = sorted(values, key=lambda item: (-item[1], item[0]))
+        return EngineResult(
+            total=int(total or 0),
+            hits=self.hits(ranked, query.clauses),
+            facets=facets,
+            notes=text.notes,
+        )
+
+    def hits(self, ranked: list[tuple[int, float]], clauses: Sequence[Clause]) -> list[Hit]:
+        turns = Turn.objects.select_related("speaker", "transcript").in_bulk(
+            [turn_id for turn_id, _ in ranked]
+        )
+        hits = []
+        for turn_id, rank in ranked:
+            turn = turns.get(turn_id)
+            if turn is not None:
+                hits.append(hit_for(turn, build_snippet(turn.text, clauses), score=rank))
+        return hits
+
+    def suggest_spelling(self, words: Sequence[str]) -> dict[str, str]:
+        """For each word the published archive does not contain, the closest word it does
+        contain (at most two edits; of equally close words the most used), as the Whoosh
+        engine's corrector chooses."""
+        suggestions: dict[str, str] = {}
+        for word in words:
+            tokens = analyse(word, exact=True)
+            if len(tokens) != 1 or archive_has_word(tokens[0]):
+                continue
+            found = closest_word(tokens[0])
+            if found:
+                suggestions[word] = found
+        return suggestions
+
+
+def hit_for(turn: Turn, snippet, score: float = 0.0) -> Hit:
+    """A Hit with what the Whoosh index stores for a turn (archive/search_indexes.py)."""
+    transcript, speaker = turn.transcript, turn.speaker
+    return Hit(
+        turn_id=turn.pk,
+        key=turn.key,
+        position=turn.position,
+        label=turn.label or "",
+        speaker_name=speaker.name if speaker else (turn.label or "").title(),
+        speaker_slug=speaker.slug if speaker else "",
+        role=turn_role(turn),
+        transcript_title=transcript.title,
+        transcript_slug=transcript.slug,
+        transcript_date=transcript.date,
+        transcript_kind=transcript.kind,
+        snippet=snippet,
+        score=score,
+    )
+
+
+# --- Spelling ------------------------------------------------------------------------------------
+
+
+def archive_has_word(word: str) -> bool:
+    return Turn.objects.filter(
+        kind=Turn.Kind.SPEECH,
+        transcript__published=True,
+        search_document__exact=phrase_query([word]),
+    ).exists()
+
+
+def refresh_spelling_words() -> bool:
+    """Bring the word list for spelling suggestions up to date with the archive (seconds for a
+    million turns; readers are not blocked once the list has been filled). Returns False when
+    the list does not exist (not PostgreSQL, or migration 0003 not applied)."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ispopulated FROM pg_matviews WHERE matviewname = %s", [WORD_LIST])
+        row = cursor.fetchone()
+        if row is None:
+            return False
+        concurrently = "CONCURRENTLY " if row[0] else ""
+        cursor.execute(f"REFRESH MATERIALIZED VIEW {concurrently}{WORD_LIST}")
+    return True
+
+
+def _word_list_ready(cursor) -> bool:
+    """Whether the word list can be read; a small archive's list is filled on first use (a large
+    archive's by refresh_spelling_words(), which takes too long for a page request)."""
+    cursor.execute("SELECT ispopulated FROM pg_matviews WHERE matviewname = %s", [WORD_LIST])
+    row = cursor.fetchone()
+    if row is None:
+        return False
+    if row[0]:
+        return True
+    cursor.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {TurnSearchDocument._meta.db_table} LIMIT %s) AS t",
+        [WORD_LIST_INLINE_REFRESH + 1],
+    )
+    if cursor.fetchone()[0] > WORD_LIST_INLINE_REFRESH:
+        log.warning("The spelling word list is empty: run refresh_spelling_words().")
+        return False
+    cursor.execute(f"REFRESH MATERIALIZED VIEW {WORD_LIST}")
+    return True
+
+
+def closest_word(word: str) -> str | None:
+    with connection.cursor() as cursor:
+        if not _word_list_ready(cursor):
+            return None
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [f"{WORD_LIST}_trigram"])
+        if cursor.fetchone():
+            # The nearest words by trigrams (the GiST index answers this in a millisecond).
+            cursor.execute(
+                f"SELECT word, occurrences FROM {WORD_LIST} ORDER BY word <-> %s LIMIT 100", [word]
+            )
+        else:  # no pg_trgm: the words that begin alike and are about as long
+            cursor.execute(
+                f"SELECT word, occurrences FROM {WORD_LIST} WHERE left(word, 1) = left(%s, 1) "
+                "AND abs(length(word) - length(%s)) <= 2 ORDER BY occurrences DESC LIMIT 2000",
+                [word, word],
+            )
+        candidates = cursor.fetchall()
+    best = None
+    for candidate, occurrences in candidates:
+        distance = edit_distance(word, candidate, limit=MAX_SPELLING_DISTANCE)
+        if distance <= MAX_SPELLING_DISTANCE and candidate != word:
+            key = (distance, -occurrences, candidate)
+            if best is None or key < best:
+                best = key
+    return best[2] if best else None
+
+
+def edit_distance(a: str, b: str, *, limit: int) -> int:
+    """Levenshtein distance, as Whoosh's corrector measures it; above `limit` it is limit + 1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return min(previous[-1], limit + 1)
+
+
+__all__ = ["PostgresSearchEngine", "refresh_spelling_words"]

@@ -89,6 +89,19 @@ FACET_TITLES = {
     "kind": "Kind of transcript",
 }
 
+# --- Sort keys ---------------------------------------------------------------------------------
+
+_EPOCH = date(1899, 12, 31).toordinal()
+
+
+def order_key(day: date | None, position: int = 0) -> int:
+    """A turn's place in time as one 32-bit integer (days since 1900, then position), so that
+    every haystack backend, stock Whoosh included, can sort on it. Undated turns sort first."""
+    if day is None:
+        return min(position, 9999)
+    return (day.toordinal() - _EPOCH) * 10000 + min(position, 9999)
+
+
 # --- Text analysis shared by the index, the queries and the snippets ---------------------------
 
 # A word: letters and digits, with inner apostrophes and full stops kept (you've, U.S).
@@ -585,7 +598,7 @@ def resolve_speakers(values: Sequence[str]) -> tuple[tuple[str, ...], list[str]]
     speakers with published turns; and notes for values that matched nobody."""
     from django.db.models import Q
 
-    from archive.models import Speaker
+    from archive.models import Speaker, Turn
 
     slugs: list[str] = []
     notes: list[str] = []
@@ -598,16 +611,21 @@ def resolve_speakers(values: Sequence[str]) -> tuple[tuple[str, ...], list[str]]
         condition = (
             Q(slug=slug) | Q(name__icontains=words[0]) | Q(aliases__label__icontains=words[0])
         )
-        candidates = (
-            Speaker.objects.filter(condition, turns__transcript__published=True)
-            .distinct()
-            .prefetch_related("aliases")
-        )
-        found = []
-        for speaker in candidates:
-            names = [speaker.name] + [alias.label for alias in speaker.aliases.all()]
-            if speaker.slug == slug or any(set(words) <= set(_words(name)) for name in names):
-                found.append(speaker.slug)
+        candidates = [
+            speaker
+            for speaker in Speaker.objects.filter(condition).distinct().prefetch_related("aliases")
+            if speaker.slug == slug
+            or any(
+                set(words) <= set(_words(name))
+                for name in [speaker.name] + [alias.label for alias in speaker.aliases.all()]
+            )
+        ]
+        # Only speakers with published turns (an indexed LIMIT 1 query each).
+        found = [
+            speaker.slug
+            for speaker in candidates[:20]
+            if Turn.objects.filter(speaker=speaker, transcript__published=True).exists()
+        ]
         if found:
             slugs.extend(found)
         else:
@@ -709,7 +727,13 @@ def run_search(request: SearchRequest, *, engine: SearchEngine | None = None) ->
     impossible |= bool(parsed.after and parsed.before and parsed.after > parsed.before)
 
     page.searched = True
-    engine = engine or get_engine()
+    try:
+        engine = engine or get_engine()
+    except Exception:
+        log.exception("No search engine %r", settings.PARLEY_SEARCH_ENGINE)
+        page.failed = True
+        page.notes.append("Search is unavailable just now; please try again in a moment.")
+        return page
     # A topic: value matching several topics (topic:nuclear) asks for any of them; the engine's
     # topic_slugs are all required, so such a value keeps only its first match and says so.
     topic_slugs = []

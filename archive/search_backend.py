@@ -31,6 +31,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
+from datetime import date
 
 from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
@@ -54,6 +55,7 @@ from archive.search import (
     analyse,
     build_snippet,
     hit_from_stored,
+    order_key,
 )
 
 log = logging.getLogger(__name__)
@@ -115,7 +117,7 @@ def parley_fields() -> dict:
         "kind": facet(),
         "topics": KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
         "date": NUMERIC(numtype=int, bits=32, stored=False),
-        "order": NUMERIC(numtype=int, bits=64, stored=False, sortable=True),
+        "order": NUMERIC(numtype=int, bits=32, stored=False, sortable=True),
         "published": BOOLEAN(stored=True),
     }
 
@@ -328,10 +330,9 @@ class ParleyWhooshBackend(WhooshSearchBackend):
         if query.kinds:
             matched &= cache.docs_for_values("kind", query.kinds)
         if query.after or query.before:
-            low = int(query.after.strftime("%Y%m%d")) * 100000 if query.after else 1
-            high = (
-                int(query.before.strftime("%Y%m%d")) * 100000 + 99999 if query.before else 1 << 62
-            )
+            low = order_key(query.after) if query.after else order_key(date(1900, 1, 1))
+            high = order_key(query.before, 9999) if query.before else 1 << 62
+
             order = cache.order
             matched = {docnum for docnum in matched if low <= order[docnum] <= high}
         matched -= cache.unpublished  # a guard: unpublished turns are never indexed anyway

@@ -14,7 +14,7 @@ from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 
 from archive.models import Turn
 from archive.query import normalise_text
-from archive.search import turn_role
+from archive.search import order_key, turn_role
 
 
 class TurnIndex(indexes.SearchIndex, indexes.Indexable):
@@ -30,7 +30,7 @@ class TurnIndex(indexes.SearchIndex, indexes.Indexable):
     transcript_slug = indexes.CharField(indexed=False)
     transcript_date = indexes.CharField(indexed=False)
     date = indexes.IntegerField()  # YYYYMMDD, 0 when undated: for after:/before:
-    order = indexes.IntegerField()  # date and position, for newest/oldest
+    order = indexes.IntegerField()  # date and position, for newest/oldest (32 bits)
     year = indexes.FacetCharField()
     kind = indexes.FacetCharField()
     topics = fields.FacetMultiValueField()
@@ -72,7 +72,7 @@ class TurnIndex(indexes.SearchIndex, indexes.Indexable):
             "transcript_slug": transcript.slug,
             "transcript_date": day.isoformat() if day else "",
             "date": date_number,
-            "order": date_number * 100000 + min(obj.position, 99999),
+            "order": order_key(day, obj.position),
             "year": str(day.year) if day else "",
             "kind": transcript.kind,
             "topics": topics,

@@ -304,3 +304,30 @@ def test_the_sample_archive_searches_across_transcripts(django_capture_on_commit
     assert len(page.facets["speaker"]) >= 3
     assert {"2021", "2022"} <= {v.value for v in page.facets["year"]}
     assert search('"Minsk agreements"').total >= 2
+
+
+# --- The same contract for every engine available here ------------------------------------------
+
+
+def available_engines() -> list[str]:
+    from django.db import connection
+
+    engines = ["whoosh"]
+    if connection.vendor == "postgresql":
+        try:
+            import archive.search_postgres  # noqa: F401
+        except ImportError:
+            pass
+        else:
+            engines.append("postgres")
+    return engines
+
+
+@pytest.mark.parametrize("engine", available_engines())
+def test_every_engine_answers_the_minsk_example(engine, seed, settings):
+    settings.PARLEY_SEARCH_ENGINE = engine
+    page = search('"Minsk agreements"')
+    assert positions(page) == [2, 4]
+    assert {hit.speaker_slug for hit in page.hits} == {"antony-blinken"}
+    assert positions(search('"Minsk agreements" speaker:blinken')) == [2, 4]
+    assert search('"Minsk agreement"').total == 0

@@ -26,7 +26,6 @@ from archive.ingest.speakers import load_known_speakers
 from archive.models import Turn
 from archive.search import (
     EngineQuery,
-    HaystackSearchEngine,
     SearchRequest,
     analyse,
     get_engine,
@@ -380,17 +379,8 @@ BATTERY = [
 ]
 
 
-# Where the Whoosh engine does not yet keep the promise (reported to its owner); the test still
-# runs, and shows as XPASS once it does.
-WHOOSH_DIFFERENCES = {
-    "russia before:2021-12-31": "the Whoosh engine lets undated transcripts through before:",
-}
-
-
 @pytest.mark.parametrize("q", BATTERY)
-def test_the_engine_finds_what_the_query_language_promises(request, engine, q):
-    if isinstance(engine, HaystackSearchEngine) and q in WHOOSH_DIFFERENCES:
-        request.applymarker(pytest.mark.xfail(reason=WHOOSH_DIFFERENCES[q], strict=False))
+def test_the_engine_finds_what_the_query_language_promises(engine, q):
     page, recorder = search(engine, q)
     found = expected(recorder.query)
     assert ids(page) == sorted(d.turn_id for d in found)

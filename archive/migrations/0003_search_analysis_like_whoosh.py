@@ -61,13 +61,27 @@ END
 $fn$ LANGUAGE plpgsql;
 """
 
-RECOMPUTE = """
-UPDATE archive_turnsearchdocument AS document
-SET stemmed = to_tsvector('parley_words', parley_search_text(turn.text)),
-    exact = to_tsvector('parley_exact', parley_search_text(turn.text))
-FROM archive_turn AS turn
-WHERE turn.id = document.turn_id;
+# Every turn's vectors again. Into an emptied table with the indexes built afterwards: an UPDATE
+# of every row would leave the table and its GIN indexes at twice their size until a VACUUM FULL,
+# and building a GIN index at once is much faster than growing it row by row.
+REBUILD = """
+SET LOCAL maintenance_work_mem = '256MB';
+DROP INDEX IF EXISTS archive_turnsearch_stemmed_gin;
+DROP INDEX IF EXISTS archive_turnsearch_exact_gin;
+TRUNCATE archive_turnsearchdocument;
+INSERT INTO archive_turnsearchdocument (turn_id, stemmed, exact)
+SELECT id, to_tsvector('{words}', {body}), to_tsvector('{exact}', {body}) FROM archive_turn;
+SET CONSTRAINTS ALL IMMEDIATE; -- the deferred foreign-key checks, before CREATE INDEX
+SET CONSTRAINTS ALL DEFERRED;
+CREATE INDEX archive_turnsearch_stemmed_gin ON archive_turnsearchdocument USING gin (stemmed);
+CREATE INDEX archive_turnsearch_exact_gin ON archive_turnsearchdocument USING gin (exact);
 """
+REBUILD_FORWARD = REBUILD.format(
+    words="parley_words", exact="parley_exact", body="parley_search_text(text)"
+)
+REBUILD_BACKWARD = REBUILD.format(
+    words="english", exact="simple", body="translate(text, $q$’‘“”$q$, $q$''\"\"$q$)"
+)
 
 WORD_LIST = """
 CREATE MATERIALIZED VIEW archive_search_word AS
@@ -111,11 +125,9 @@ BEGIN
     RETURN NULL;
 END
 $fn$ LANGUAGE plpgsql;
-UPDATE archive_turnsearchdocument AS document
-SET stemmed = to_tsvector('english', translate(turn.text, $q$’‘“”$q$, $q$''""$q$)),
-    exact = to_tsvector('simple', translate(turn.text, $q$’‘“”$q$, $q$''""$q$))
-FROM archive_turn AS turn
-WHERE turn.id = document.turn_id;
+"""
+
+DROP_ANALYSIS = """
 DROP FUNCTION IF EXISTS parley_search_text(text);
 DROP TEXT SEARCH CONFIGURATION IF EXISTS parley_words;
 DROP TEXT SEARCH CONFIGURATION IF EXISTS parley_exact;
@@ -154,7 +166,7 @@ def forward(apps, schema_editor):
         """
     )
     schema_editor.execute(FUNCTION)
-    schema_editor.execute(RECOMPUTE)
+    schema_editor.execute(REBUILD_FORWARD)
     schema_editor.execute(FACT_INDEXES)
     schema_editor.execute(WORD_LIST)
     if trigram:
@@ -164,6 +176,8 @@ def forward(apps, schema_editor):
 def backward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(BACKWARD)
+        schema_editor.execute(REBUILD_BACKWARD)
+        schema_editor.execute(DROP_ANALYSIS)
 
 
 class Migration(migrations.Migration):

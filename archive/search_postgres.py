@@ -362,10 +362,14 @@ def hit_for(turn: Turn, snippet, score: float = 0.0) -> Hit:
 
 
 def archive_has_word(word: str) -> bool:
+    """Whether a published speech turn has this (unstemmed) word. In two steps, the GIN index
+    first: as one query with LIMIT 1 the planner walks every published turn looking for a word
+    that is not there (2 s on a million turns)."""
+    candidates = TurnSearchDocument.objects.filter(exact=phrase_query([word])).values_list(
+        "turn_id", flat=True
+    )[:1000]
     return Turn.objects.filter(
-        kind=Turn.Kind.SPEECH,
-        transcript__published=True,
-        search_document__exact=phrase_query([word]),
+        pk__in=list(candidates), kind=Turn.Kind.SPEECH, transcript__published=True
     ).exists()
 
 

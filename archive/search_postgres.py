@@ -66,7 +66,7 @@ UNSTEMMED_WORD_ANALYZER = CompositeAnalyzer(
 )
 
 # Page orders (whole-value constants, never user input). Undated transcripts sort as the oldest,
-# as in the Whoosh index (its `order` field is 0 for them).
+# as archive.search.order_key sorts them for the Whoosh index.
 ORDERS = {
     "relevance": "rank DESC, transcript_date DESC NULLS LAST, position, id",
     "newest": "transcript_date DESC NULLS LAST, position DESC, id DESC",

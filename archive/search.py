@@ -136,6 +136,41 @@ def analyse(text: str, *, exact: bool = False) -> list[str]:
     return [token.text for token in analyzer(normalise_text(text))]
 
 
+# The same two analyses as plain functions over the whole text, for indexing: Whoosh's filter
+# chain costs several Python calls per token and filter, about a third of the indexing time.
+# tests/test_search_document.py checks that they give exactly what the analyzers give.
+_WORD_RE = re.compile(WORD_PATTERN)
+_STOP_WORDS = next(item for item in WORD_ANALYZER.items if isinstance(item, StopFilter)).stops
+_STEM = next(item for item in WORD_ANALYZER.items if isinstance(item, StemFilter)).stemfn
+_stems: dict[str, str] = {}
+
+
+def exact_words(text: str) -> list[str]:
+    """EXACT_ANALYZER's tokens of `text` (already normalised)."""
+    if text.isascii():  # lower-casing ASCII never moves a word boundary; accents: none
+        return _WORD_RE.findall(text.lower())
+    return [word.lower().translate(accent_map) for word in _WORD_RE.findall(text)]
+
+
+def stemmed_words(words: list[str]) -> list[str]:
+    """WORD_ANALYZER's tokens, given EXACT_ANALYZER's: possessives dropped, stop words left
+    out, stemmed (with a plain dict for the stems: Whoosh's LFU cache costs more than it saves)."""
+    stems = _stems
+    out = []
+    for word in words:
+        if word.endswith("'s"):
+            word = word[:-2]
+        if not word or word in _STOP_WORDS:
+            continue
+        stemmed = stems.get(word)
+        if stemmed is None:
+            if len(stems) > 200_000:
+                stems.clear()
+            stemmed = stems[word] = _STEM(word)
+        out.append(stemmed)
+    return out
+
+
 # --- The engine interface ------------------------------------------------------------------------
 
 

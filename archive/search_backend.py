@@ -43,9 +43,14 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import BOOLEAN, KEYWORD, NUMERIC, STORED, TEXT
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.filedb.filestore import FileStorage
+from whoosh.formats import Frequency
 from whoosh.index import EmptyIndexError, LockError
 from whoosh.matching.wrappers import MultiMatcher
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import TermNotFound
+from whoosh.system import pack_uint
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import PostingPool, SegmentWriter
 
 from archive.search import (
     EXACT_ANALYZER,
@@ -54,8 +59,10 @@ from archive.search import (
     EngineResult,
     analyse,
     build_snippet,
+    exact_words,
     hit_from_stored,
     order_key,
+    stemmed_words,
 )
 
 log = logging.getLogger(__name__)
@@ -64,6 +71,7 @@ TURN_PREFIX = "archive.turn."
 MULTIPROCESS_THRESHOLD = 2000  # documents in one batch before the writer uses both cores
 LOCK_WAIT_BATCH = 120.0  # update_index and rebuild_index wait this long for the writer lock
 LOCK_WAIT_REMOVE = 30.0
+WRITER_LIMIT_MB = 512  # postings held in memory by each writer process before a sorted run
 
 
 class ShingleFilter(Filter):
@@ -106,12 +114,66 @@ def leaf_ids(matcher) -> list[int]:
     return ids
 
 
+_FREQUENCY_VALUES: dict[int, tuple[float, bytes]] = {}
+
+
+def _frequency_value(freq: int) -> tuple[float, bytes]:
+    """(weight, encoded value) of a term seen `freq` times, as Whoosh's Frequency format writes
+    them; shared tuples, so that a posting held in memory costs two references."""
+    value = _FREQUENCY_VALUES.get(freq)
+    if value is None:
+        value = _FREQUENCY_VALUES[freq] = (float(freq), pack_uint(freq))
+    return value
+
+
+class _FastText(TEXT):
+    """A TEXT field (no positions) whose indexing skips Whoosh's per-token filter chain: the
+    terms come from one function over the whole text, identical to what the field's analyzer
+    (used for queries) gives. `postings()` feeds ParleySegmentWriter directly."""
+
+    def terms(self, value: str) -> list[str]:
+        raise NotImplementedError
+
+    def postings(self, value: str) -> tuple[int, list[tuple[bytes, tuple[float, bytes]]]]:
+        """(field length, [(term bytes, (weight, value bytes))]) for one document."""
+        terms = self.terms(value)
+        counts = Counter(terms).items()
+        boost = self.format.field_boost
+        if boost != 1.0:
+            return len(terms), [(t.encode(), (f * boost, pack_uint(f))) for t, f in counts]
+        return len(terms), [(term.encode(), _frequency_value(freq)) for term, freq in counts]
+
+    def index(self, value, **kwargs):
+        if not isinstance(value, str) or type(self.format) is not Frequency:
+            yield from super().index(value, **kwargs)
+            return
+        for term, freq in Counter(self.terms(value)).items():
+            yield term.encode(), freq, float(freq) * self.format.field_boost, pack_uint(freq)
+
+
+class WordText(_FastText):
+    """Stemmed words (WORD_ANALYZER)."""
+
+    def terms(self, value: str) -> list[str]:
+        return stemmed_words(exact_words(value))
+
+
+class ExactText(_FastText):
+    """Unstemmed words and every run of two and three words (EXACT_ANALYZER | ShingleFilter)."""
+
+    def terms(self, value: str) -> list[str]:
+        words = exact_words(value)
+        pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+        triples = [f"{a} {b}" for a, b in zip(words, pairs[1:], strict=False)]
+        return words + pairs + triples
+
+
 def parley_fields() -> dict:
     """Whoosh field types for the fields of archive.search_indexes.TurnIndex."""
     facet = lambda: WHOOSH_ID(stored=True, sortable=True)  # noqa: E731 - whole values, a column
     return {
-        "text": TEXT(analyzer=WORD_ANALYZER, stored=True, phrase=False),
-        "exact": TEXT(analyzer=EXACT_ANALYZER | ShingleFilter(), stored=False, phrase=False),
+        "text": WordText(analyzer=WORD_ANALYZER, stored=True, phrase=False),
+        "exact": ExactText(analyzer=EXACT_ANALYZER | ShingleFilter(), stored=False, phrase=False),
         "speaker_slug": facet(),
         "year": facet(),
         "kind": facet(),
@@ -221,6 +283,221 @@ class _SearcherCache:
             for docnum in reader.postings(fieldname, term).all_ids():
                 values[docnum] = value
         return values
+
+
+# --- Bulk writing ----------------------------------------------------------------------------------
+
+
+class TermPool(PostingPool):
+    """Whoosh's posting pool, kept as {(field, term): [docnum, (weight, value), ...]}.
+
+    Whoosh's PostingPool holds one tuple per posting, pickles a sorted run to disk each time it
+    holds `limitmb` of them and merges the runs at the end: with ~330 postings per turn, that
+    sorting and pickling was about a third of the indexing time. Documents arrive in docnum
+    order, so each term's list is already sorted: the postings come out by sorting the terms
+    alone. Past `limitmb` (estimated) the pool still writes a sorted run, as Whoosh's does."""
+
+    POSTING_BYTES = 24  # two list slots (the docnum object is shared by the document's postings)
+    TERM_BYTES = 240  # the dict entry, its key, the term bytes and the list
+
+    def __init__(self, tempstore, segment, limitmb=128, **kwargs):
+        super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
+        self.terms: dict[tuple[str, bytes], list] = {}
+        self.out_of_order = False
+
+    def add(self, item):
+        fieldname, tbytes, docnum, weight, vbytes = item
+        self.fieldnames.add(fieldname)
+        entry = self.terms.get((fieldname, tbytes))
+        if entry is None:
+            entry = self.terms[(fieldname, tbytes)] = []
+            self.currentsize += self.TERM_BYTES
+        elif entry[-2] >= docnum:
+            self.out_of_order = True  # e.g. Whoosh's spelling postings (docnum 0): sort later
+        entry.append(docnum)
+        entry.append((weight, vbytes))
+        self.currentsize += self.POSTING_BYTES
+        if self.currentsize > self.limit:
+            self.save()
+
+    def add_document_postings(self, fieldname: str, docnum: int, postings) -> None:
+        """All of one field's postings of one (new, highest-numbered) document."""
+        terms = self.terms
+        new = 0
+        for tbytes, value in postings:
+            entry = terms.get((fieldname, tbytes))
+            if entry is None:
+                terms[(fieldname, tbytes)] = [docnum, value]
+                new += 1
+            else:
+                entry.append(docnum)
+                entry.append(value)
+        self.fieldnames.add(fieldname)
+        self.currentsize += new * self.TERM_BYTES + len(postings) * self.POSTING_BYTES
+        if self.currentsize > self.limit:
+            self.save()
+
+    def _sorted_postings(self):
+        terms, self.terms = self.terms, {}
+        out_of_order, self.out_of_order = self.out_of_order, False
+        for key in sorted(terms):
+            fieldname, tbytes = key
+            entry = terms.pop(key)
+            pairs = zip(entry[::2], entry[1::2], strict=True)
+            if out_of_order:
+                pairs = sorted(pairs, key=lambda pair: pair[0])
+            for docnum, (weight, vbytes) in pairs:
+                yield fieldname, tbytes, docnum, weight, vbytes
+
+    def save(self):
+        if self.terms:
+            self.current = list(self._sorted_postings())
+        super().save()  # writes `current` as a sorted run
+
+    def iter_postings(self):
+        if not self.runs and not self.current:
+            return self._sorted_postings()
+        return self.items()  # saves what is in memory as a last run, merges the runs
+
+    def cleanup(self):
+        self.terms = {}
+        super().cleanup()
+
+
+class _FieldLengths:
+    """Document field lengths for the segment being written, from memory (as the segment will
+    store them: one byte each), so that writing the postings does not read the lengths column
+    back once per posting. Documents merged in from other segments fall back to that column."""
+
+    def __init__(self, lengths: dict[str, dict[int, int]], fallback):
+        self.lengths = lengths
+        self.fallback = fallback
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        length = self.lengths.get(fieldname, {}).get(docnum)
+        if length is None:
+            return self.fallback.doc_field_length(docnum, fieldname, default)
+        return length
+
+
+class ParleySegmentWriter(SegmentWriter):
+    """Whoosh's SegmentWriter with a TermPool, the fast text fields' postings added a field at
+    a time, and field lengths kept in memory. What it writes is byte for byte what Whoosh's
+    writer writes for the same documents."""
+
+    def __init__(self, ix, **kwargs):
+        super().__init__(ix, **kwargs)
+        self._parley_setup(kwargs.get("limitmb", 128))
+
+    def _parley_setup(self, limitmb: int) -> None:
+        self.pool = TermPool(self._tempstorage, self.newsegment, limitmb=limitmb)
+        self._lengths: dict[str, dict[int, int]] = {}
+        self._quantised: dict[int, int] = {}
+
+    def add_document(self, **fields):
+        schema = self.schema
+        if any(name.startswith("_") for name in fields) or any(
+            schema[name].vector or schema[name].separate_spelling()
+            for name in fields
+            if name in schema
+        ):
+            return super().add_document(**fields)  # boosts, stored variants, vectors, spelling
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        docnum = self.docnum
+        pool = self.pool
+        fieldnames = sorted(fields)
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields[fieldname]
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    if isinstance(field, _FastText) and isinstance(value, str):
+                        length, postings = field.postings(value)
+                        pool.add_document_postings(fieldname, docnum, postings)
+                    else:
+                        for tbytes, freq, weight, vbytes in field.index(value):
+                            length += freq
+                            pool.add((fieldname, tbytes, docnum, weight, vbytes))
+                    if not field.scorable:
+                        length = 0
+                    if length:
+                        quantised = self._quantised.get(length)
+                        if quantised is None:
+                            quantised = byte_to_length(length_to_byte(length))
+                            self._quantised[length] = quantised
+                        self._lengths.setdefault(fieldname, {})[docnum] = quantised
+                perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
+                column = field.column_type
+                if column:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(value))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        fallback = self.per_document_reader()
+        try:
+            lengths = _FieldLengths(self._lengths, fallback)
+            self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+            self.fieldwriter.close()
+        finally:
+            fallback.close()
+
+
+class _ParleySubWriterTask(SubWriterTask):
+    """Whoosh's sub-writer process with a ParleySegmentWriter, each writing its own segment."""
+
+    def __init__(self, *args, schema=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.schema = schema
+
+    def run(self):
+        ix = self.storage.open_index(self.indexname, schema=self.schema)
+        writer = self.writer = ParleySegmentWriter(ix, _lk=False, **self.kwargs)
+        while self.running:
+            jobinfo = self.jobqueue.get()
+            if jobinfo is None:
+                break
+            self._process_file(*jobinfo)
+        if not self.running:
+            writer.cancel()
+        else:
+            segment = writer._finalize_segment()
+            self.resultqueue.put((None, writer.pool.fieldnames, segment), timeout=5)
+
+
+class ParleyMpWriter(MpWriter, ParleySegmentWriter):
+    """Whoosh's multi-process writer (one segment per process) over ParleySegmentWriters."""
+
+    def __init__(self, ix, procs: int, batchsize: int = 200, limitmb: int = 128, **kwargs):
+        MpWriter.__init__(
+            self, ix, procs=procs, batchsize=batchsize, multisegment=True, limitmb=limitmb, **kwargs
+        )
+        self._parley_setup(limitmb)
+
+    def _new_task(self):
+        task = _ParleySubWriterTask(
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            True,
+            schema=self.schema,
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
 
 
 class ParleyWhooshBackend(WhooshSearchBackend):
@@ -443,14 +720,14 @@ class ParleyWhooshBackend(WhooshSearchBackend):
             self.setup()
         self.index = self.index.refresh()
         if size >= MULTIPROCESS_THRESHOLD and (os.cpu_count() or 1) > 1:
-            return self.index.writer(
+            return ParleyMpWriter(
+                self.index,
                 procs=min(2, os.cpu_count() or 1),
-                multisegment=True,
-                limitmb=128,
+                limitmb=WRITER_LIMIT_MB,
                 timeout=timeout,
                 delay=0.05,
             )
-        return self.index.writer(limitmb=128, timeout=timeout, delay=0.05)
+        return ParleySegmentWriter(self.index, limitmb=WRITER_LIMIT_MB, timeout=timeout, delay=0.05)
 
     def _apply(self, writer, turn_ids: Iterable[int]) -> int:
         """Make the index hold exactly what the database says about these turns: the current

@@ -27,9 +27,7 @@ class ConsoleWatcher:
         self.problems: list[str] = []
         page.on("console", self.on_console)
         page.on("pageerror", lambda error: self.problems.append(f"exception: {error}"))
-        page.on(
-            "requestfailed", lambda request: self.problems.append(f"request failed: {request.url}")
-        )
+        page.on("requestfailed", self.on_request_failed)
         page.on(
             "response",
             lambda response: (
@@ -39,15 +37,18 @@ class ConsoleWatcher:
             ),
         )
 
+    def on_request_failed(self, request) -> None:
+        # A request the browser cancels because the page moved on (a favicon still loading when a
+        # link is followed) is not a failure of the site.
+        if request.failure == "net::ERR_ABORTED":
+            return
+        self.problems.append(f"request failed: {request.url} ({request.failure})")
 
-def _on_console(self, message) -> None:
-    # "Failed to load resource" repeats what the response listener checks (assets only: the
-    # 404 page itself and Chromium's /favicon.ico request for a JSON document are expected).
-    if message.type == "error" and not message.text.startswith("Failed to load resource"):
-        self.problems.append(f"console: {message.text} ({message.location.get('url')})")
-
-
-ConsoleWatcher.on_console = _on_console
+    def on_console(self, message) -> None:
+        # "Failed to load resource" repeats what the response listener checks (assets only: the
+        # 404 page itself and Chromium's /favicon.ico request for a JSON document are expected).
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.problems.append(f"console: {message.text} ({message.location.get('url')})")
 
 
 def screenshot(page, name: str) -> Path:

@@ -24,6 +24,7 @@ import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import signals
 from haystack import connections
@@ -78,7 +79,12 @@ def _pending(using: str) -> _Pending:
 def _schedule(using: str = "default", *, turns=(), transcripts=(), speakers=()) -> None:
     """Remember what changed and index it when the current transaction commits (at once when
     there is none). Every call registers a callback; the first to run takes everything, so a
-    rolled-back savepoint never strands a change."""
+    rolled-back savepoint never strands a change.
+
+    With the PostgreSQL engine the database keeps its own search vectors (a trigger, in the same
+    transaction), so there is no haystack index to keep and nothing to schedule."""
+    if settings.PARLEY_SEARCH_ENGINE != "whoosh":
+        return
     pending = _pending(using)
     pending.turns.update(int(pk) for pk in turns if pk is not None)
     pending.transcripts.update(int(pk) for pk in transcripts if pk is not None)

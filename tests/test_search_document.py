@@ -41,3 +41,19 @@ def test_turn_writes_its_search_document_in_the_same_transaction():
 def test_sqlite_keeps_no_search_documents():
     make_turn("The Minsk agreements.")
     assert TurnSearchDocument.objects.count() == 0
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the search trigger exists on PostgreSQL only"
+)
+def test_check_index_on_postgres_finds_and_repairs_turns_without_search_vectors(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.PARLEY_SEARCH_ENGINE = "postgres"
+    turn = make_turn("The Minsk agreements.")
+    TurnSearchDocument.objects.filter(turn=turn).delete()
+    with pytest.raises(CommandError, match="1 turns have no search vectors"):
+        call_command("check_index")
+    call_command("check_index", "--repair")
+    assert TurnSearchDocument.objects.filter(turn=turn).exists()
+    call_command("check_index")

@@ -22,6 +22,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
@@ -131,13 +132,19 @@ def clean_overrides(options: dict[str, Any] | None) -> dict[str, Any]:
     return clean_metadata(options, origin="options")
 
 
+@contextlib.contextmanager
 def bulk_indexing():
     """Hold search index updates until a batch of files is loaded, then write them at once
-    (``archive.search_signals.deferred_indexing``, when the search app provides it)."""
-    from archive import search_signals
+    (``archive.search_signals.deferred_indexing``). With the PostgreSQL engine, whose vectors
+    are written with each turn, bring its word list for spelling suggestions up to date instead."""
+    from archive.search_signals import deferred_indexing
 
-    deferred = getattr(search_signals, "deferred_indexing", None)
-    return deferred() if deferred is not None else contextlib.nullcontext()
+    with deferred_indexing():
+        yield
+    if settings.PARLEY_SEARCH_ENGINE == "postgres":
+        from archive.search_postgres import refresh_spelling_words
+
+        refresh_spelling_words()
 
 
 # --------------------------------------------------------------------------------------------

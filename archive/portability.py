@@ -16,8 +16,8 @@ ARCHIVE_MODELS = (
 
 
 def rebuild_search_index(stdout=None) -> None:
-    """Rebuild the Whoosh index after a bulk load (PostgreSQL search needs nothing)."""
-    if settings.PARLEY_SEARCH_ENGINE == "whoosh":
+    """Rebuild the haystack index after a bulk load (PostgreSQL search needs nothing)."""
+    if settings.PARLEY_SEARCH_ENGINE != "postgres":
         call_command("rebuild_index", interactive=False, verbosity=0)
         if stdout is not None:
             stdout.write("Search index rebuilt.")

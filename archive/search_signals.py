@@ -83,7 +83,7 @@ def _schedule(using: str = "default", *, turns=(), transcripts=(), speakers=()) 
 
     With the PostgreSQL engine the database keeps its own search vectors (a trigger, in the same
     transaction), so there is no haystack index to keep and nothing to schedule."""
-    if settings.PARLEY_SEARCH_ENGINE != "whoosh":
+    if settings.PARLEY_SEARCH_ENGINE == "postgres":
         return
     pending = _pending(using)
     pending.turns.update(int(pk) for pk in turns if pk is not None)

@@ -130,13 +130,15 @@ STORAGES = {
 }
 
 # Search: haystack with the embedded Whoosh index by default; any haystack engine by setting.
-# Which engine answers the search page: "whoosh" (haystack, the embedded default) or "postgres"
-# (full-text search inside PostgreSQL); "postgres" by default when the database is PostgreSQL.
+# Which engine answers the search page: "whoosh" (haystack with the tuned Whoosh backend, the
+# embedded default), "haystack" (the same haystack path with whatever backend
+# PARLEY_HAYSTACK_ENGINE names: Solr, Elasticsearch) or "postgres" (full-text search inside
+# PostgreSQL); "postgres" by default when the database is PostgreSQL.
 PARLEY_SEARCH_ENGINE = os.environ.get("PARLEY_SEARCH_ENGINE") or (
     "postgres" if IS_POSTGRES else "whoosh"
 )
-if PARLEY_SEARCH_ENGINE not in {"whoosh", "postgres"}:
-    raise ImproperlyConfigured("PARLEY_SEARCH_ENGINE must be 'whoosh' or 'postgres'.")
+if PARLEY_SEARCH_ENGINE not in {"whoosh", "haystack", "postgres"}:
+    raise ImproperlyConfigured("PARLEY_SEARCH_ENGINE must be 'whoosh', 'haystack' or 'postgres'.")
 if PARLEY_SEARCH_ENGINE == "postgres" and not IS_POSTGRES:
     raise ImproperlyConfigured(
         "PARLEY_SEARCH_ENGINE=postgres needs DATABASE_URL to point at PostgreSQL."

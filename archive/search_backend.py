@@ -39,7 +39,7 @@ from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
 from whoosh import query as wq
 from whoosh.analysis import Filter
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import W3FieldWriter, W3LeafMatcher
 from whoosh.fields import BOOLEAN, KEYWORD, NUMERIC, STORED, TEXT
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.filedb.filestore import FileStorage
@@ -393,6 +393,11 @@ class ParleySegmentWriter(SegmentWriter):
         self.pool = TermPool(self._tempstorage, self.newsegment, limitmb=limitmb)
         self._lengths: dict[str, dict[int, int]] = {}
         self._quantised: dict[int, int] = {}
+        self._only_fast = True  # every document went through add_document's own path
+
+    def add_reader(self, reader):
+        self._only_fast = False  # a merged segment: its lengths are in the column only
+        super().add_reader(reader)
 
     def add_document(self, **fields):
         schema = self.schema
@@ -401,6 +406,7 @@ class ParleySegmentWriter(SegmentWriter):
             for name in fields
             if name in schema
         ):
+            self._only_fast = False
             return super().add_document(**fields)  # boosts, stored variants, vectors, spelling
         self._check_state()
         perdocwriter = self.perdocwriter
@@ -445,6 +451,16 @@ class ParleySegmentWriter(SegmentWriter):
 
     def _flush_segment(self):
         self.perdocwriter.close()
+        pool = self.pool
+        if (
+            self._only_fast
+            and not pool.runs
+            and not pool.out_of_order
+            and type(self.fieldwriter) is W3FieldWriter
+        ):
+            self._write_postings_by_block()
+            self.fieldwriter.close()
+            return
         fallback = self.per_document_reader()
         try:
             lengths = _FieldLengths(self._lengths, fallback)
@@ -452,6 +468,50 @@ class ParleySegmentWriter(SegmentWriter):
             self.fieldwriter.close()
         finally:
             fallback.close()
+
+    def _write_postings_by_block(self) -> None:
+        """What Whoosh's FieldWriter.add_postings does with one call chain per posting, a
+        block (up to `blocklimit` postings) at a time: filling the W3 postings writer's block
+        buffers and statistics exactly as its add_posting() would, then letting it write."""
+        fieldwriter = self.fieldwriter
+        terms = self.pool.terms
+        self.pool.terms = {}
+        by_field: dict[str, list[bytes]] = {}
+        for fieldname, tbytes in terms:
+            by_field.setdefault(fieldname, []).append(tbytes)
+        for fieldname in sorted(by_field):
+            fieldobj = self.schema[fieldname]
+            fieldwriter.start_field(fieldname, fieldobj)
+            writer = fieldwriter._postwriter
+            limit = writer._blocklimit
+            lengths = self._lengths.get(fieldname) if fieldobj.scorable else None
+            for tbytes in sorted(by_field[fieldname]):
+                entry = terms.pop((fieldname, tbytes))
+                fieldwriter.start_term(tbytes)
+                docnums = entry[::2]
+                values = entry[1::2]
+                for start in range(0, len(docnums), limit):
+                    if len(writer._ids) >= limit:
+                        writer._write_block()
+                    block_docnums = docnums[start : start + limit]
+                    block_values = values[start : start + limit]
+                    weights = [weight for weight, _ in block_values]
+                    writer._ids.extend(block_docnums)
+                    writer._weights.extend(weights)
+                    heaviest = max(weights)
+                    if heaviest > writer._maxweight:
+                        writer._maxweight = heaviest
+                    writer._values.extend(vbytes for _, vbytes in block_values if vbytes)
+                    if lengths:
+                        known = [n for n in map(lengths.get, block_docnums) if n]
+                        if known:
+                            shortest, longest = min(known), max(known)
+                            if writer._minlength is None or shortest < writer._minlength:
+                                writer._minlength = shortest
+                            if longest > writer._maxlength:
+                                writer._maxlength = longest
+                fieldwriter.finish_term()
+            fieldwriter.finish_field()
 
 
 class _ParleySubWriterTask(SubWriterTask):
@@ -727,7 +787,12 @@ class ParleyWhooshBackend(WhooshSearchBackend):
                 timeout=timeout,
                 delay=0.05,
             )
-        return ParleySegmentWriter(self.index, limitmb=WRITER_LIMIT_MB, timeout=timeout, delay=0.05)
+        return ParleySegmentWriter(
+            self.index,
+            limitmb=WRITER_LIMIT_MB,
+            timeout=timeout,
+            delay=0.05,
+        )
 
     def _apply(self, writer, turn_ids: Iterable[int]) -> int:
         """Make the index hold exactly what the database says about these turns: the current

@@ -67,9 +67,13 @@ def index_contents(ix) -> tuple:
         while matcher.is_active():
             docnum = matcher.id()
             length = reader.doc_field_length(docnum, fieldname)
-            items.append((docnum, matcher.weight(), matcher.value(), length))
+            # The block statistics that BM25's skipping relies on, too.
+            block = (matcher.block_min_length(), matcher.block_max_length())
+            items.append((docnum, matcher.weight(), matcher.value(), length, block))
             matcher.next()
-        postings[(fieldname, term)] = items
+        info = reader.term_info(fieldname, term)
+        stats = (info.min_length(), info.max_length(), info.max_weight(), info.weight())
+        postings[(fieldname, term)] = (items, stats)
     lengths = {name: reader.field_length(name) for name in reader.indexed_field_names()}
     return postings, list(reader.all_stored_fields()), lengths
 

@@ -353,6 +353,7 @@ def search(request):
     data = _envelope(
         request, count=result.total, page=result.page, page_size=page_size, results=results
     )
+    data["count_is_estimate"] = result.total_is_estimate
     data["query"] = result.parsed.to_text() if result.searched else search_request.q
     data["notes"] = result.notes
     data["facets"] = {

@@ -337,7 +337,7 @@ class TurnTopic(models.Model):
 class TurnSearchDocument(models.Model):
     """The full-text search vectors of one turn, for the PostgreSQL search engine.
 
-    On PostgreSQL a trigger on the turn table (migration 0002) fills this row in the same
+    On PostgreSQL a trigger on the turn table (migrations 0002-0004) fills this row in the same
     statement that writes the turn, so the database index is always in the same transaction as
     the data. `stemmed` (English configuration) answers words, `exact` ("simple" configuration,
     no stemming) answers quoted phrases. On SQLite the table exists but stays empty.
@@ -348,6 +348,31 @@ class TurnSearchDocument(models.Model):
     )
     stemmed = SearchVectorField(null=True)
     exact = SearchVectorField(null=True)
+    # Copies of the turn's and its transcript's facts, kept by the triggers of migration 0004, so
+    # that matching, filtering, ordering and facet counts read this table alone (no join per
+    # matching turn). Empty on SQLite, like the vectors.
+    transcript = models.ForeignKey(
+        Transcript,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+    )
+    speaker = models.ForeignKey(
+        Speaker,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+    )
+    position = models.IntegerField(null=True)
+    kind = models.CharField(max_length=12, null=True)  # noqa: DJ001 (the turn's; as all: NULL = not written)
+    published = models.BooleanField(null=True)  # the transcript's, as the four below
+    transcript_date = models.DateField(null=True)
+    transcript_kind = models.CharField(max_length=20, null=True)  # noqa: DJ001
+    year = models.SmallIntegerField(null=True)
 
     def __str__(self) -> str:
         return f"search document of {self.turn_id}"

@@ -227,8 +227,13 @@ SCHEMAS["SearchPage"] = {
         _page_of("SearchHit"),
         {
             "type": "object",
-            "required": ["query", "notes", "facets"],
+            "required": ["query", "notes", "facets", "count_is_estimate"],
             "properties": {
+                "count_is_estimate": {
+                    "type": "boolean",
+                    "description": "True when count (and the facet counts) are estimates: "
+                    "PostgreSQL search, a query matching very many statements.",
+                },
                 "query": STRING,
                 "notes": {"type": "array", "items": STRING},
                 "facets": {"type": "object", "additionalProperties": _ref("Facet")},

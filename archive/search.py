@@ -41,7 +41,8 @@ index should hold nothing else.
 `EngineResult` carries `total` (all matching turns), `hits` (the slice, as `Hit`s built from
 stored data, no database query per hit), `facets` ({"speaker": [(slug, count)], "topic":
 [(slug, count)], "year": [("2021", count)], "kind": [(kind, count)]}, most frequent first), and
-`notes` (strings for the reader). `Hit.snippet` must be safe HTML: transcript text escaped, only
+`notes` (strings for the reader), and `approximate` (True when the total and the facet counts are
+estimates, as the PostgreSQL engine gives for a query matching very many turns). `Hit.snippet` must be safe HTML: transcript text escaped, only
 <mark> added; `build_snippet()` below does that for any engine.
 
 Indexing is not part of this interface: the Whoosh index is kept true by
@@ -257,6 +258,7 @@ class EngineResult:
     hits: list[Hit] = field(default_factory=list)
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    approximate: bool = False  # total and facet counts are estimates (a very common query)
 
 
 class SearchEngine(Protocol):
@@ -557,6 +559,7 @@ class SearchPage:
     parsed: ParsedQuery
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
+    total_is_estimate: bool = False
     page: int = 1
     num_pages: int = 0
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
@@ -609,6 +612,7 @@ class SearchPage:
         return {
             "query": self.parsed.to_text() if self.searched else self.request.q,
             "count": self.total,
+            "count_is_estimate": self.total_is_estimate,
             "page": self.page,
             "num_pages": self.num_pages,
             "notes": self.notes,
@@ -805,6 +809,7 @@ def run_search(request: SearchRequest, *, engine: SearchEngine | None = None) ->
             result = engine.search(query)
         page.hits = result.hits
         page.total = result.total
+        page.total_is_estimate = result.approximate
         page.notes.extend(n for n in result.notes if n not in page.notes)
         page.facets = _facet_values(request, parsed, result.facets)
     page.page = request.page

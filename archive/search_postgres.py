@@ -68,10 +68,16 @@ UNSTEMMED_WORD_ANALYZER = CompositeAnalyzer(
 # Page orders (whole-value constants, never user input). Undated transcripts sort as the oldest,
 # as archive.search.order_key sorts them for the Whoosh index.
 ORDERS = {
-    "relevance": "rank DESC, transcript_date DESC NULLS LAST, position, id",
-    "newest": "transcript_date DESC NULLS LAST, position DESC, id DESC",
-    "oldest": "transcript_date ASC NULLS FIRST, position, id",
+    "relevance": "rank DESC, transcript_date DESC NULLS LAST, position, turn_id",
+    "newest": "transcript_date DESC NULLS LAST, position DESC, turn_id DESC",
+    "oldest": "transcript_date ASC NULLS FIRST, position, turn_id",
 }
+
+# Above this many matching turns, totals and facets are estimated from a sample (see
+# PostgresSearchEngine). A module constant so that a test can lower it.
+APPROXIMATE_ABOVE = 20_000
+SAMPLE_DOCUMENTS = 20_000  # search documents read for an estimate (2% of a million)
+SAMPLE_SEED = 17
 
 
 def words_of(term: Term) -> list[str]:
@@ -138,9 +144,7 @@ class TextConditions:
         word_part = reduce(or_, (word_query(w) for w in words)) if words else None
         phrase_part = reduce(or_, (phrase_query(p) for p in phrases)) if phrases else None
         if word_part is not None and phrase_part is not None:
-            self.either.append(
-                Q(search_document__stemmed=word_part) | Q(search_document__exact=phrase_part)
-            )
+            self.either.append(Q(stemmed=word_part) | Q(exact=phrase_part))
         elif word_part is not None:
             self.stemmed.append(word_part)
         else:
@@ -154,9 +158,9 @@ class TextConditions:
         """One condition per vector (a single tsquery, so one GIN index scan answers it)."""
         conditions = list(self.either)
         if self.stemmed:
-            conditions.append(Q(search_document__stemmed=reduce(and_, self.stemmed)))
+            conditions.append(Q(stemmed=reduce(and_, self.stemmed)))
         if self.exact:
-            conditions.append(Q(search_document__exact=reduce(and_, self.exact)))
+            conditions.append(Q(exact=reduce(and_, self.exact)))
         return conditions
 
     def rank(self, sort: str):
@@ -166,7 +170,7 @@ class TextConditions:
         if self.rank_stemmed:
             parts.append(
                 SearchRank(
-                    F("search_document__stemmed"),
+                    F("stemmed"),
                     reduce(and_, self.rank_stemmed),
                     normalization=RANK_NORMALISATION,
                 )
@@ -174,7 +178,7 @@ class TextConditions:
         if self.rank_exact:
             parts.append(
                 SearchRank(
-                    F("search_document__exact"),
+                    F("exact"),
                     reduce(and_, self.rank_exact),
                     normalization=RANK_NORMALISATION,
                 )
@@ -185,72 +189,101 @@ class TextConditions:
 
 
 def matching_turns(query: EngineQuery, text: TextConditions):
-    """Published speech turns (what the Whoosh index holds) that match, as rows of the columns
-    the statement below needs."""
-    turns = Turn.objects.filter(kind=Turn.Kind.SPEECH, transcript__published=True)
+    """Published speech turns (what the Whoosh index holds) that match, as rows of the search
+    documents (migration 0004 copied each turn's facts there: no join per match)."""
+    documents = TurnSearchDocument.objects.filter(published=True, kind=Turn.Kind.SPEECH)
     for condition in text.filters():
-        turns = turns.filter(condition)
+        documents = documents.filter(condition)
     if query.speaker_slugs is not None:
-        turns = turns.filter(speaker__slug__in=query.speaker_slugs)
+        speakers = Speaker.objects.filter(slug__in=query.speaker_slugs).values_list("pk", flat=True)
+        documents = documents.filter(speaker_id__in=list(speakers))
     for slug in query.topic_slugs:
-        turns = turns.filter(
-            Exists(TurnTopic.objects.filter(turn=OuterRef("pk"), topic__slug=slug, rejected=False))
+        documents = documents.filter(
+            Exists(
+                TurnTopic.objects.filter(turn=OuterRef("turn_id"), topic__slug=slug, rejected=False)
+            )
         )
     if query.kinds:
-        turns = turns.filter(transcript__kind__in=query.kinds)
+        documents = documents.filter(transcript_kind__in=query.kinds)
     if query.after:
-        turns = turns.filter(transcript__date__gte=query.after)
+        documents = documents.filter(transcript_date__gte=query.after)
     if query.before:
-        turns = turns.filter(transcript__date__lte=query.before)
+        documents = documents.filter(transcript_date__lte=query.before)
     return (
-        turns.annotate(
-            transcript_date=F("transcript__date"),
-            transcript_kind=F("transcript__kind"),
-            rank=text.rank(query.sort),
-        )
+        documents.annotate(rank=text.rank(query.sort))
         .order_by()
-        .values("id", "speaker_id", "position", "transcript_date", "transcript_kind", "rank")
+        .values(
+            "turn_id",
+            "speaker_id",
+            "position",
+            "transcript_date",
+            "transcript_kind",
+            "year",
+            "rank",
+        )
     )
 
 
-def search_statement(matches_sql: str, query: EngineQuery) -> str:
-    """One statement over the materialised matches: total, page, facets. Only table names from
-    the models and the constant ORDERS go into the text; values are parameters."""
+FACETS = f"""
+    (SELECT json_agg(json_build_array(speaker.slug, counted.n)
+                     ORDER BY counted.n DESC, speaker.slug COLLATE "C") FROM (
+        SELECT speaker_id, count(*) AS n FROM matches WHERE speaker_id IS NOT NULL
+        GROUP BY speaker_id
+    ) AS counted JOIN {Speaker._meta.db_table} AS speaker ON speaker.id = counted.speaker_id),
+    (SELECT json_agg(json_build_array(topic.slug, counted.n)
+                     ORDER BY counted.n DESC, topic.slug COLLATE "C") FROM (
+        SELECT tag.topic_id, count(*) AS n
+        FROM matches JOIN {TurnTopic._meta.db_table} AS tag
+            ON tag.turn_id = matches.turn_id AND NOT tag.rejected
+        GROUP BY tag.topic_id
+    ) AS counted JOIN {Topic._meta.db_table} AS topic ON topic.id = counted.topic_id),
+    (SELECT json_agg(json_build_array(year::text, n)) FROM (
+        SELECT year, count(*) AS n FROM matches WHERE year IS NOT NULL GROUP BY year
+    ) AS years),
+    (SELECT json_agg(json_build_array(transcript_kind, n)) FROM (
+        SELECT transcript_kind, count(*) AS n FROM matches GROUP BY transcript_kind
+    ) AS kinds)
+"""
+NO_FACETS = "NULL::json, NULL::json, NULL::json, NULL::json"
+
+
+def search_statement(matches_sql: str, query: EngineQuery, *, sample: str = "") -> str:
+    """One statement over the materialised matches: their number, the page, the facets. Only
+    table names from the models and constants go into the text; values are parameters.
+
+    Exact: the matches, up to APPROXIMATE_ABOVE + 1 of them (a count above the threshold says
+    "estimate instead"). With `sample` (a TABLESAMPLE clause), the matches among a random sample
+    of the search documents: counts to be scaled, and candidates for a page by relevance."""
     order = ORDERS.get(query.sort, ORDERS["relevance"])
-    speaker, topic = Speaker._meta.db_table, Topic._meta.db_table
-    turn_topic = TurnTopic._meta.db_table
-    no_facets = "NULL::json, NULL::json, NULL::json, NULL::json"
-    facets = f"""
-        (SELECT json_agg(json_build_array(value, n)) FROM (
-            SELECT speaker.slug AS value, count(*) AS n
-            FROM matches JOIN {speaker} AS speaker ON speaker.id = matches.speaker_id
-            GROUP BY speaker.slug ORDER BY n DESC, speaker.slug COLLATE "C" LIMIT %(limit)s
-        ) AS speakers),
-        (SELECT json_agg(json_build_array(value, n)) FROM (
-            SELECT topic.slug AS value, count(*) AS n
-            FROM matches
-            JOIN {turn_topic} AS tag ON tag.turn_id = matches.id AND NOT tag.rejected
-            JOIN {topic} AS topic ON topic.id = tag.topic_id
-            GROUP BY topic.slug ORDER BY n DESC, topic.slug COLLATE "C" LIMIT %(limit)s
-        ) AS topics),
-        (SELECT json_agg(json_build_array(value, n)) FROM (
-            SELECT extract(year FROM transcript_date)::int::text AS value, count(*) AS n
-            FROM matches WHERE transcript_date IS NOT NULL GROUP BY 1
-        ) AS years),
-        (SELECT json_agg(json_build_array(value, n)) FROM (
-            SELECT transcript_kind AS value, count(*) AS n
-            FROM matches GROUP BY 1 ORDER BY n DESC, transcript_kind COLLATE "C" LIMIT %(limit)s
-        ) AS kinds)
-    """
+    if sample:
+        matches_sql = matches_sql.replace(
+            f'FROM "{TurnSearchDocument._meta.db_table}"',
+            f'FROM "{TurnSearchDocument._meta.db_table}" {sample}',
+            1,
+        )
+    else:
+        matches_sql += " LIMIT %(bound)s"
     return f"""
         WITH matches AS MATERIALIZED ({matches_sql})
         SELECT
             (SELECT count(*) FROM matches),
-            (SELECT json_agg(json_build_array(id, rank) ORDER BY {order}) FROM (
-                SELECT id, rank, transcript_date, position FROM matches
+            (SELECT json_agg(json_build_array(turn_id, rank) ORDER BY {order}) FROM (
+                SELECT turn_id, rank, transcript_date, position FROM matches
                 ORDER BY {order} LIMIT %(page_limit)s OFFSET %(page_offset)s
             ) AS page),
-            {facets if query.facets else no_facets}
+            {FACETS if query.facets else NO_FACETS}
+    """
+
+
+def page_statement(matches_sql: str, query: EngineQuery) -> str:
+    """The page of a newest/oldest search, walking the (date, position) index in order and
+    stopping after the page, rather than sorting every match."""
+    order = ORDERS[query.sort]
+    return f"""
+        SELECT json_agg(json_build_array(turn_id, rank) ORDER BY {order}) FROM (
+            SELECT turn_id, rank, transcript_date, position FROM ({matches_sql}) AS matches
+            ORDER BY {order} LIMIT %(page_limit)s OFFSET %(page_offset)s
+        ) AS page
     """
 
 
@@ -270,8 +303,37 @@ def _named_params(sql: str, params: Iterable) -> tuple[str, dict]:
     return sql.replace("\0", "%%"), dict(zip(names, params, strict=True))
 
 
+@dataclass
+class Estimate:
+    total: int
+    scale: float  # documents per sampled document
+    page: object  # the page from the sample (JSON), or None
+    facet_rows: list
+
+
+def _facets(rows: Sequence, limit: int, scale: float = 1.0) -> dict[str, list[tuple[str, int]]]:
+    facets: dict[str, list[tuple[str, int]]] = {}
+    for name, found in zip(("speaker", "topic", "year", "kind"), rows, strict=True):
+        values = [
+            (str(value), max(1, round(int(count) * scale)))
+            for value, count in _json(found)
+            if value
+        ]
+        values.sort(key=lambda item: (-item[1], item[0]))
+        facets[name] = values if name == "year" else values[:limit]
+    return facets
+
+
 class PostgresSearchEngine:
-    """archive.search's engine interface over PostgreSQL full-text search."""
+    """archive.search's engine interface over PostgreSQL full-text search.
+
+    A search that matches up to APPROXIMATE_ABOVE turns is answered exactly. Above it, counting
+    and faceting every match would cost time in proportion to the matches (~100,000 for a
+    common word in a million turns), so the total and the facets are estimated from the matches
+    among a random sample of about SAMPLE_DOCUMENTS search documents (TABLESAMPLE SYSTEM, with
+    a fixed seed so that the next page shows the same estimate), scaled up; a page by relevance
+    is the best-ranked of those sampled matches, a page by date walks the date index. The
+    result says so (EngineResult.approximate; the page shows "about N")."""
 
     def search(self, query: EngineQuery) -> EngineResult:
         text = TextConditions()
@@ -286,31 +348,78 @@ class PostgresSearchEngine:
             return EngineResult(notes=text.notes)
         matches_sql, named = _named_params(matches_sql, params)
         named.update(
-            limit=query.facet_limit, page_limit=max(query.limit, 0), page_offset=query.offset
+            limit=query.facet_limit,
+            page_limit=max(query.limit, 0),
+            page_offset=query.offset,
+            bound=APPROXIMATE_ABOVE + 1,
         )
         with transaction.atomic(), connection.cursor() as cursor:
             # Compiling a big plan to machine code (JIT) costs ~50 ms and never pays back here.
             cursor.execute("SET LOCAL jit = off")
-            cursor.execute(search_statement(matches_sql, query), named)
-            total, page, speakers, topics, years, kinds = cursor.fetchone()
-
-        ranked = [(int(turn_id), float(rank or 0.0)) for turn_id, rank in _json(page)]
-        facets: dict[str, list[tuple[str, int]]] = {}
-        if query.facets:
-            for name, rows in (
-                ("speaker", speakers),
-                ("topic", topics),
-                ("year", years),
-                ("kind", kinds),
-            ):
-                values = [(str(value), int(count)) for value, count in _json(rows) if value]
-                facets[name] = sorted(values, key=lambda item: (-item[1], item[0]))
+            documents = self._documents(cursor)
+            estimate = None
+            if documents > APPROXIMATE_ABOVE and self._many(cursor, matches_sql, named):
+                estimate = self._sampled(cursor, matches_sql, named, query, documents)
+            if estimate is None or estimate.total <= APPROXIMATE_ABOVE:
+                cursor.execute(search_statement(matches_sql, query), named)
+                total, page, *facet_rows = cursor.fetchone()
+                if total <= APPROXIMATE_ABOVE:
+                    return EngineResult(
+                        total=total,
+                        hits=self.hits(_ranked(page), query.clauses),
+                        facets=_facets(facet_rows, query.facet_limit) if query.facets else {},
+                        notes=text.notes,
+                    )
+                estimate = estimate or self._sampled(cursor, matches_sql, named, query, documents)
+            page = estimate.page
+            if page is None:
+                cursor.execute(page_statement(matches_sql, query), named)
+                page = cursor.fetchone()[0]
         return EngineResult(
-            total=int(total or 0),
-            hits=self.hits(ranked, query.clauses),
-            facets=facets,
+            # The total is known to be above the threshold: never estimated below it.
+            total=max(estimate.total, APPROXIMATE_ABOVE + 1),
+            hits=self.hits(_ranked(page), query.clauses),
+            facets=_facets(estimate.facet_rows, query.facet_limit, estimate.scale)
+            if query.facets
+            else {},
             notes=text.notes,
+            approximate=True,
         )
+
+    @staticmethod
+    def _documents(cursor) -> int:
+        """How many search documents there are, as the planner last counted them (counted now
+        when the table has never been analysed)."""
+        table = TurnSearchDocument._meta.db_table
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+        documents = int(cursor.fetchone()[0])
+        if documents < 0:
+            cursor.execute(f'SELECT count(*) FROM "{table}"')
+            documents = cursor.fetchone()[0]
+        return documents
+
+    @staticmethod
+    def _many(cursor, matches_sql: str, named: dict) -> bool:
+        """Whether the planner expects more matches than APPROXIMATE_ABOVE: then the sample comes
+        first, and most often the exact count is never attempted."""
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {matches_sql}", named)
+        plan = _json(cursor.fetchone()[0])
+        return plan[0]["Plan"]["Plan Rows"] > APPROXIMATE_ABOVE
+
+    @staticmethod
+    def _sampled(
+        cursor, matches_sql: str, named: dict, query: EngineQuery, documents: int
+    ) -> Estimate:
+        """The matches among a random sample of about SAMPLE_DOCUMENTS search documents, scaled."""
+        percent = min(100.0, 100.0 * SAMPLE_DOCUMENTS / max(documents, 1))
+        sample = f"TABLESAMPLE SYSTEM ({percent:.6f}) REPEATABLE ({SAMPLE_SEED})"
+        cursor.execute(search_statement(matches_sql, query, sample=sample), named)
+        found, page, *facet_rows = cursor.fetchone()
+        scale = 100.0 / percent
+        # A page by relevance from the sample's best, while the sample holds the whole page; a
+        # page by date (or a deep page) from the date index.
+        covered = query.sort == "relevance" and query.offset + query.limit <= found
+        return Estimate(round(found * scale), scale, page if covered else None, facet_rows)
 
     def hits(self, ranked: list[tuple[int, float]], clauses: Sequence[Clause]) -> list[Hit]:
         turns = Turn.objects.select_related("speaker", "transcript").in_bulk(
@@ -336,6 +445,10 @@ class PostgresSearchEngine:
             if found:
                 suggestions[word] = found
         return suggestions
+
+
+def _ranked(page) -> list[tuple[int, float]]:
+    return [(int(turn_id), float(rank or 0.0)) for turn_id, rank in _json(page)]
 
 
 def hit_for(turn: Turn, snippet, score: float = 0.0) -> Hit:

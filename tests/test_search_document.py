@@ -37,6 +37,43 @@ def test_turn_writes_its_search_document_in_the_same_transaction():
     assert not TurnSearchDocument.objects.filter(pk=turn.pk).exists()
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the search triggers exist on PostgreSQL only"
+)
+def test_search_document_follows_its_turns_and_transcripts_facts():
+    import datetime
+
+    turn = make_turn("The Minsk agreements.")
+    document = TurnSearchDocument.objects.get(turn=turn)
+    assert (document.transcript_id, document.speaker_id, document.position, document.kind) == (
+        turn.transcript_id,
+        turn.speaker_id,
+        1,
+        "speech",
+    )
+    assert document.published is True and document.transcript_kind == "other"
+    vectors = document.exact
+
+    other = Speaker.objects.create(name="Jen Psaki")
+    turn.speaker, turn.position, turn.kind = other, 2, Turn.Kind.NARRATIVE
+    turn.save()
+    transcript = turn.transcript
+    transcript.published, transcript.date, transcript.kind = (
+        False,
+        datetime.date(2022, 3, 8),
+        "call",
+    )
+    transcript.save()
+    document.refresh_from_db()
+    assert (document.speaker_id, document.position, document.kind) == (other.pk, 2, "narrative")
+    assert (document.published, document.transcript_date, document.year) == (
+        False,
+        datetime.date(2022, 3, 8),
+        2022,
+    )
+    assert document.transcript_kind == "call" and document.exact == vectors
+
+
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite has no search trigger")
 def test_sqlite_keeps_no_search_documents():
     make_turn("The Minsk agreements.")

@@ -542,3 +542,38 @@ def test_the_database_stems_words_as_whooshs_porter2_does(archive):
         )
         database = {word: (lexemes or [word])[0] for word, lexemes in cursor.fetchall()}
     assert [w for w in words if database[w] != stem(w)] == []
+
+
+@postgres_only
+def test_a_very_common_query_gets_an_estimated_total_and_the_right_first_page(
+    archive, monkeypatch, client, settings
+):
+    """Above APPROXIMATE_ABOVE matching turns the PostgreSQL engine estimates the total and the
+    facets from a sample of the search documents and says so; here the threshold is lowered to
+    reach that path on the small test archive."""
+    from archive import search_postgres
+
+    engine = get_engine("postgres")
+    exact, recorder = search(engine, "russia", per_page=5)
+    found = expected(recorder.query)
+    newest, _ = search(engine, "russia", per_page=5, sort="newest")
+    assert exact.total == len(found) > 10 and not exact.total_is_estimate
+
+    monkeypatch.setattr(search_postgres, "APPROXIMATE_ABOVE", 5)
+    # A sample as large as the archive: the estimate, facets and best-ranked page are exact.
+    page, recorder = search(engine, "russia", per_page=5)
+    assert page.total_is_estimate and page.total == len(found)
+    assert [hit.turn_id for hit in page.hits] == [hit.turn_id for hit in exact.hits]
+    assert non_empty(recorder.facets) == non_empty(expected_facets(found))
+
+    # A sample of about a third of the documents: an estimate, never below the threshold, and
+    # the newest turns still exactly (they come from the date index, not from the sample).
+    monkeypatch.setattr(search_postgres, "SAMPLE_DOCUMENTS", Turn.objects.count() // 3)
+    sampled, _ = search(engine, "russia", per_page=5, sort="newest")
+    assert sampled.total_is_estimate and sampled.total > 5
+    assert [hit.turn_id for hit in sampled.hits] == [hit.turn_id for hit in newest.hits]
+
+    settings.PARLEY_SEARCH_ENGINE = "postgres"
+    answer = client.get("/api/search/", {"q": "russia"}).json()
+    assert answer["count_is_estimate"] is True and isinstance(answer["count"], int)
+    assert "About " in client.get("/search/", {"q": "russia"}).content.decode()

@@ -8,6 +8,9 @@ What differs from haystack 3.4's stock WhooshSearchBackend, and why (see benchma
 * A schema for Parley's fields (`build_schema`): stemmed words; unstemmed words with every
   run of two and three words (a quoted phrase is one term lookup); whole-value ID fields with
   columns for facets and sorting, STORED (not analysed) display fields.
+* Bulk writing without Whoosh's per-posting overheads (`ParleySegmentWriter`: postings pooled
+  per term in memory, field lengths from memory, a block of postings at a time): the same
+  index, byte for byte, written several times faster (see benchmarks/RESULTS.md).
 * `parley_search(EngineQuery)`: the whole query (words, phrases, filters, sort, facets) in one
   Whoosh search over the cached searcher; results built from stored fields; snippets escaped.
 * Writes in batches with one searcher for the deletions (stock `update_document` opens a

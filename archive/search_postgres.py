@@ -76,7 +76,7 @@ ORDERS = {
 # Above this many matching turns, totals and facets are estimated from a sample (see
 # PostgresSearchEngine). A module constant so that a test can lower it.
 APPROXIMATE_ABOVE = 20_000
-SAMPLE_DOCUMENTS = 20_000  # search documents read for an estimate (2% of a million)
+SAMPLE_DOCUMENTS = 10_000  # search documents read for an estimate (1% of a million)
 SAMPLE_SEED = 17
 
 

@@ -3,6 +3,7 @@
     python benchmarks/bench.py --turns 10000            # generate, ingest, index, search
     python benchmarks/bench.py --turns 100000 --queries 200
     python benchmarks/bench.py --turns 10000 --stock    # also haystack's stock Whoosh path
+    python benchmarks/bench.py --turns 10000 --engine postgres   # the PostgreSQL engine
 
 Everything lives in --workdir (default /tmp/parley-bench): the corpus (reused between runs),
 a fresh SQLite database and Whoosh index per run. Reports, on the same turns:
@@ -13,6 +14,10 @@ a fresh SQLite database and Whoosh index per run. Reports, on the same turns:
   FTS5:   the same queries as a bare SQLite FTS5 query (reference line)
   stock:  (--stock) haystack 3.4's stock WhooshEngine: update_index throughput and
           SearchQuerySet latency
+  postgres: (--engine postgres) the same ingest and queries on a scratch PostgreSQL database
+          (parley_bench_<turns>, created and dropped here; --keep-database leaves it,
+          --reuse-database searches one kept earlier), plus run_search without facets, so that
+          the facets' share is seen
 """
 
 from __future__ import annotations
@@ -200,6 +205,11 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/parley-bench"))
     parser.add_argument("--stock", action="store_true", help="also measure stock haystack Whoosh")
     parser.add_argument("--stock-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--engine", choices=["whoosh", "postgres"], default="whoosh")
+    parser.add_argument("--keep-database", action="store_true", help="postgres: keep it")
+    parser.add_argument(
+        "--reuse-database", action="store_true", help="postgres: search a kept database"
+    )
     args = parser.parse_args()
 
     corpus = args.workdir / f"corpus-{args.turns}"
@@ -209,6 +219,8 @@ def main() -> None:
         print("generating", generate(args.turns, corpus))
     if args.stock_only:
         return stock(args, corpus)
+    if args.engine == "postgres":
+        return postgres(args, corpus)
 
     data = args.workdir / f"data-{args.turns}"
     shutil.rmtree(data, ignore_errors=True)
@@ -305,6 +317,123 @@ def stock(args, corpus: Path) -> None:
             sqs.count()
             times.append(time.perf_counter() - start)
         print(f"  {name:17} SearchQuerySet {summary(times)}")
+
+
+# --- The PostgreSQL engine -------------------------------------------------------------------------
+
+POSTGRES_SERVER = os.environ.get("PARLEY_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+
+
+def postgres(args, corpus: Path) -> None:
+    """The same ingest and queries with DATABASE_URL on a scratch PostgreSQL database."""
+    import psycopg
+
+    name = f"parley_bench_{args.turns}"
+    if not args.reuse_database:
+        with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as server:
+            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            server.execute(f'CREATE DATABASE "{name}"')
+    data = args.workdir / f"data-{args.turns}-postgres"
+    data.mkdir(parents=True, exist_ok=True)
+    os.environ["DATABASE_URL"] = f"{POSTGRES_SERVER}/{name}"
+    os.environ["PARLEY_DATA_DIR"] = str(data)
+    os.environ["PARLEY_SEARCH_ENGINE"] = "postgres"
+    os.environ["DJANGO_DEBUG"] = "1"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from archive.models import Turn
+    from archive.search_postgres import refresh_spelling_words
+
+    try:
+        result: dict = {"engine": "postgres", "load_average": os.getloadavg()}
+        if args.reuse_database:
+            result["turns"] = Turn.objects.count()
+            print(f"\n== PostgreSQL, {result['turns']} turns in kept database {name} ==")
+        else:
+            result.update(ingest(corpus))
+            start = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+            refresh_spelling_words()
+            result["vacuum_words_s"] = time.perf_counter() - start
+            rate = result["turns"] / result["total_s"]
+            print(
+                f"\n== PostgreSQL, {result['turns']} turns in {result['transcripts']} "
+                f"transcripts ({result['failed']} failed) =="
+            )
+            print(
+                f"ingest end to end (parse + database + search vectors by trigger): "
+                f"{result['total_s']:.1f} s = {rate:.0f} turns/s; then VACUUM ANALYZE and "
+                f"the spelling word list {result['vacuum_words_s']:.1f} s"
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_database_size(current_database()), "
+                "pg_total_relation_size('archive_turnsearchdocument')"
+            )
+            result["database_bytes"], result["search_bytes"] = cursor.fetchone()
+        print(
+            f"database {result['database_bytes'] / 1e6:.0f} MB, of which search documents and "
+            f"their indexes {result['search_bytes'] / 1e6:.0f} MB"
+        )
+        print(f"load average before searching: {os.getloadavg()}")
+
+        queries = make_queries(random.Random(11), args.queries)
+        view = time_view(queries)
+        engine = time_run_search(queries)
+        bare = time_run_search_without_facets(queries)
+        fts, fts_build = fts5_reference(data / "fts5.sqlite3", queries)
+        print(
+            "\nsearch latency (view = GET /search/ with facets and HTML; run_search = search layer)"
+        )
+        for kind in queries:
+            print(f"  {kind:17} view {summary(view[kind])}")
+            print(f"  {'':17} run_search {summary(engine[kind])}")
+            print(f"  {'':17} no facets {summary(bare[kind])}")
+            print(f"  {'':17} FTS5 {summary(fts[kind])}")
+        print(f"FTS5 table built in {fts_build:.1f} s; load average {os.getloadavg()}")
+        result.update(
+            {
+                kind: {
+                    f"{what}_{p}": percentile(times[kind], q)
+                    for what, times in (
+                        ("view", view),
+                        ("run_search", engine),
+                        ("no_facets", bare),
+                        ("fts5", fts),
+                    )
+                    for p, q in (("p50", 0.5), ("p95", 0.95))
+                }
+                for kind in queries
+            }
+        )
+        result["load_average_after"] = os.getloadavg()
+        out = args.workdir / f"result-{args.turns}-postgres.json"
+        out.write_text(json.dumps(result, indent=2))
+        print(f"written {out}")
+    finally:
+        connection.close()
+        if not args.keep_database:
+            with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as server:
+                server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def time_run_search_without_facets(queries: dict[str, list[str]]) -> dict[str, list[float]]:
+    from archive.search import SearchRequest, run_search
+
+    results = {}
+    for kind, qs in queries.items():
+        times = []
+        for q in qs:
+            start = time.perf_counter()
+            run_search(SearchRequest(q=q, facets=False))
+            times.append(time.perf_counter() - start)
+        results[kind] = times
+    return results
 
 
 if __name__ == "__main__":

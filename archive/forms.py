@@ -15,16 +15,7 @@ from archive.ingest.parse import ParseError
 from archive.ingest.reading import MAX_BYTES, read_transcript_file
 from archive.models import Speaker, Transcript, Turn
 
-METADATA_FIELDS = (
-    "title",
-    "date",
-    "kind",
-    "outlet",
-    "location",
-    "source_url",
-    "source_name",
-    "language",
-)
+METADATA_FIELDS = Transcript.CURATABLE_FIELDS  # what the form may set is what curators may edit
 
 
 class TranscriptTextForm(forms.Form):

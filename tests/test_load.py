@@ -467,3 +467,33 @@ def test_an_unexpected_parser_error_fails_the_file_in_one_line(seed_file, monkey
 
     assert outcome.status == "failed"
     assert outcome.reason == "could not parse: IndexError: list index out of range"
+
+
+def test_a_speaker_created_by_a_concurrent_ingest_is_reused_not_duplicated(monkeypatch, tmp_path):
+    """Two ingests at once may both plan to create "Mr. Price": the second finds the first's."""
+    from archive.ingest import load
+    from archive.models import Speaker, SpeakerAlias
+
+    path = tmp_path / "briefing.txt"
+    path.write_text(
+        "MR. PRICE: Good afternoon.\n\nQUESTION: On Iran?\n\nMR. PRICE: No comment.\n",
+        encoding="utf-8",
+    )
+    real_plan = load._plan
+
+    def plan_then_race(*args, **kwargs):
+        plan = real_plan(*args, **kwargs)
+        if not SpeakerAlias.objects.filter(label="MR. PRICE").exists():  # the other ingest commits
+            other = Speaker.objects.create(name="Ned Price", slug="mr-price")
+            SpeakerAlias.objects.create(speaker=other, label="MR. PRICE")
+        return plan
+
+    monkeypatch.setattr(load, "_plan", plan_then_race)
+    outcome = load.ingest_file(path)
+
+    assert outcome.status == "loaded", outcome.reason
+    assert Speaker.objects.filter(aliases__label="MR. PRICE").get().name == "Ned Price"
+    assert not Speaker.objects.filter(name="Mr. Price").exists()
+    assert {turn.speaker.name for turn in outcome.transcript.turns.filter(label="MR. PRICE")} == {
+        "Ned Price"
+    }

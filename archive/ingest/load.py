@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from archive.ingest.labels import label_key
@@ -53,6 +53,9 @@ FAILED = "failed"
 STATUSES = (LOADED, UPDATED, UNCHANGED, SKIPPED, FAILED)
 
 CHANGED_REASON = "changed since it was loaded; use --update"
+
+# Saving is tried again when another ingest created a speaker this one meant to create.
+SAVE_ATTEMPTS = 3
 
 # Two turns are "the same turn, lightly edited" when their texts are at least this similar.
 SIMILAR_TEXT = 0.6
@@ -287,37 +290,48 @@ def ingest_text(
             outcome.status, outcome.reason = SKIPPED, CHANGED_REASON
     needs_saving = same_text is None and outcome.status in (LOADED, UPDATED)
 
-    plan = _plan(parsed, meta, existing if needs_saving else None)
-    outcome.speakers = [
-        {"label": label, "name": choice.name, "new": choice.is_new}
-        for label, choice in plan.choices.items()
-    ]
-    outcome.turns = [
-        TurnPreview(t.position, t.label, plan.name_for(t.label), t.kind, t.text)
-        for t in parsed.turns
-    ]
-    if dry_run or not needs_saving:
-        return outcome
-
-    try:
-        with transaction.atomic():
-            if outcome.status == UPDATED:
-                outcome.transcript = update_transcript(
-                    existing,
-                    parsed,
-                    meta,
-                    plan,
-                    text=text,
-                    content_hash=content_hash,
-                    warnings=warnings,
-                )
-            else:
-                outcome.transcript = create_transcript(
-                    parsed, meta, plan, text=text, content_hash=content_hash, source_key=source_key
-                )
-            tag_turns(outcome.transcript.turns.all())
-    except Exception as error:  # one file's failure must never stop the others
-        return failure(file, f"could not save: {_one_line(error)}", warnings=warnings)
+    for attempt in range(SAVE_ATTEMPTS):
+        plan = _plan(parsed, meta, existing if needs_saving else None)
+        outcome.speakers = [
+            {"label": label, "name": choice.name, "new": choice.is_new}
+            for label, choice in plan.choices.items()
+        ]
+        outcome.turns = [
+            TurnPreview(t.position, t.label, plan.name_for(t.label), t.kind, t.text)
+            for t in parsed.turns
+        ]
+        if dry_run or not needs_saving:
+            return outcome
+        try:
+            with transaction.atomic():
+                if outcome.status == UPDATED:
+                    outcome.transcript = update_transcript(
+                        existing,
+                        parsed,
+                        meta,
+                        plan,
+                        text=text,
+                        content_hash=content_hash,
+                        warnings=warnings,
+                    )
+                else:
+                    outcome.transcript = create_transcript(
+                        parsed,
+                        meta,
+                        plan,
+                        text=text,
+                        content_hash=content_hash,
+                        source_key=source_key,
+                    )
+                tag_turns(outcome.transcript.turns.all())
+            break
+        except IntegrityError as error:
+            # Another ingest running at the same time created a speaker or alias this plan
+            # meant to create: plan again, now finding theirs.
+            if attempt + 1 == SAVE_ATTEMPTS:
+                return failure(file, f"could not save: {_one_line(error)}", warnings=warnings)
+        except Exception as error:  # one file's failure must never stop the others
+            return failure(file, f"could not save: {_one_line(error)}", warnings=warnings)
     return outcome
 
 

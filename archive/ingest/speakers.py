@@ -103,6 +103,9 @@ class SpeakerPlan:
         created: dict[int, Speaker] = {}
         for choice in self._distinct_choices():
             if choice.speaker is None:
+                # Another ingest may have created this speaker since the plan was made.
+                choice.speaker = _speaker_with_alias(choice.alias_labels)
+            if choice.speaker is None:
                 choice.speaker = Speaker.objects.create(name=choice.name, **choice.fields)
                 created[id(choice)] = choice.speaker
             for label in choice.alias_labels:
@@ -116,6 +119,15 @@ class SpeakerPlan:
         for choice in self.choices.values():
             seen.setdefault(id(choice), choice)
         return list(seen.values())
+
+
+def _speaker_with_alias(labels: list[str]) -> Speaker | None:
+    alias = (
+        SpeakerAlias.objects.filter(key__in=[label_key(label) for label in labels])
+        .select_related("speaker")
+        .first()
+    )
+    return alias.speaker if alias else None
 
 
 def plan_speakers(

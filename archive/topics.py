@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from archive.models import Topic, Turn, TurnTopic
+from archive.search_signals import reindex_turns
 
 # One character for one character, so normalising never shifts text around.
 _NORMALISE = str.maketrans(
@@ -141,7 +142,7 @@ def tag_turns(
         if batch:
             _tag_batch(batch, topic_ids, patterns, result, changed_turn_ids)
         if changed_turn_ids:
-            reindex_turns_after_commit(changed_turn_ids)
+            reindex_turns(changed_turn_ids)
     return result
 
 
@@ -172,20 +173,6 @@ def _tag_batch(batch, topic_ids, patterns, result, changed_turn_ids) -> None:
     if to_remove:
         TurnTopic.objects.filter(pk__in=to_remove).delete()
         result.removed += len(to_remove)
-
-
-def reindex_turns_after_commit(turn_ids: Iterable[int]) -> None:
-    """Ask the search code to re-index turns changed by bulk operations (which send no model
-    signals), once the transaction commits. Does nothing until the search app provides
-    ``archive.search_signals.reindex_turns``."""
-    ids = sorted(set(turn_ids))
-    if not ids:
-        return
-    from archive import search_signals
-
-    reindex = getattr(search_signals, "reindex_turns", None)
-    if reindex is not None:
-        transaction.on_commit(lambda: reindex(ids))
 
 
 def load_topics(entries: Iterable[dict]) -> int:

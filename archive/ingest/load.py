@@ -41,7 +41,8 @@ from archive.ingest.parse import ParsedTranscript, ParsedTurn, ParseError, parse
 from archive.ingest.reading import MAX_BYTES, read_transcript_file
 from archive.ingest.speakers import SpeakerPlan, plan_speakers, role_for_label
 from archive.models import Transcript, Turn
-from archive.topics import reindex_turns_after_commit, tag_turns
+from archive.search_signals import reindex_turns
+from archive.topics import tag_turns
 
 TRANSCRIPT_SUFFIXES = (".txt", ".html", ".htm")
 
@@ -391,7 +392,7 @@ def create_transcript(
         ]
     )
     # bulk_create sends no post_save signals: tell the search code.
-    reindex_turns_after_commit(transcript.turns.values_list("pk", flat=True))
+    reindex_turns(transcript.turns.values_list("pk", flat=True))
     return transcript
 
 
@@ -464,7 +465,7 @@ def update_transcript(
                 )
             )
     Turn.objects.bulk_create(new_turns)
-    reindex_turns_after_commit(transcript.turns.values_list("pk", flat=True))
+    reindex_turns(transcript.turns.values_list("pk", flat=True))
 
     for name, value in meta.model_fields().items():
         if name not in transcript.curated_fields:

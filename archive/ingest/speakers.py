@@ -292,7 +292,7 @@ def merge_speakers(keep: Speaker, others: Iterable[Speaker]) -> int:
     """Move every turn and alias of `others` to `keep` and delete them; blank fields of `keep`
     are filled from the others. Returns the number of turns moved. Call inside a transaction."""
     from archive.models import Turn
-    from archive.topics import reindex_turns_after_commit
+    from archive.search_signals import reindex_turns
 
     others = [other for other in others if other.pk != keep.pk]
     moved_ids: list[int] = []
@@ -309,7 +309,7 @@ def merge_speakers(keep: Speaker, others: Iterable[Speaker]) -> int:
         other.delete()
     keep.save()
     # QuerySet.update() sends no signals: tell the search code which turns changed.
-    reindex_turns_after_commit(moved_ids)
+    reindex_turns(moved_ids)
     return len(moved_ids)
 
 

@@ -134,7 +134,12 @@ class Markov:
 
 def training_texts() -> list[str]:
     texts = []
-    for path in sorted((ROOT / "fixtures" / "transcripts").glob("*.txt")):
+    fixtures = ROOT / "fixtures"
+    sources = [
+        *fixtures.joinpath("transcripts").glob("*.txt"),
+        *fixtures.joinpath("extra").glob("*.txt"),
+    ]
+    for path in sorted(sources, key=lambda path: path.name):  # the 17 real transcripts
         for paragraph in path.read_text(encoding="utf-8").split("\n\n"):
             body = (
                 paragraph.split(":", 1)[1]

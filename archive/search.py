@@ -405,11 +405,14 @@ def _stem(word: str) -> str:
 def build_snippet(text: str, clauses: Sequence[Clause], length: int = SNIPPET_LENGTH) -> SafeString:
     """An extract of `text` around the best cluster of matches, escaped, matches in <mark>.
 
-    Words match by stem, phrases by their exact word sequence (as the engines match them)."""
-    text = normalise_text(text or "")
+    Words match by stem, phrases by their exact word sequence (as the engines match them).
+    Matching reads the text with quote styles folded; the extract shows the text's own
+    punctuation (folding maps one character to one, so positions agree)."""
+    shown = text or ""
+    text = normalise_text(shown)
     spans = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
     if not spans:
-        return mark_safe(html.escape(text[:length]))
+        return mark_safe(html.escape(shown[:length]))
     lowered = [EXACT_ANALYZER_ONE(text[a:b]) for a, b in spans]
     stems: set[str] = set()
     phrases: list[list[str]] = []
@@ -463,10 +466,10 @@ def build_snippet(text: str, clauses: Sequence[Clause], length: int = SNIPPET_LE
         if a < start_char or b > end_char:
             continue
         if marked[i]:
-            out.append(html.escape(text[cursor:a]))
-            out.append(f"<mark>{html.escape(text[a:b])}</mark>")
+            out.append(html.escape(shown[cursor:a]))
+            out.append(f"<mark>{html.escape(shown[a:b])}</mark>")
             cursor = b
-    out.append(html.escape(text[cursor:end_char]))
+    out.append(html.escape(shown[cursor:end_char]))
     if end_char < len(text):
         out.append(" …")
     # Join adjacent marks of one phrase ("<mark>Minsk</mark> <mark>agreements</mark>").

@@ -331,3 +331,14 @@ def test_every_engine_answers_the_minsk_example(engine, seed, settings):
     assert {hit.speaker_slug for hit in page.hits} == {"antony-blinken"}
     assert positions(search('"Minsk agreements" speaker:blinken')) == [2, 4]
     assert search('"Minsk agreement"').total == 0
+
+
+def test_snippets_keep_the_transcripts_own_punctuation():
+    from archive.query import parse_query
+    from archive.search import build_snippet
+
+    text = "And that’s “the Minsk agreements” – what’s not been implemented."
+    snippet = build_snippet(text, parse_query('you’ve "minsk agreements" what\'s').clauses)
+    assert "“<mark>the" not in snippet  # only the phrase is marked
+    assert "<mark>Minsk agreements</mark>”" in snippet
+    assert "that’s" in snippet and "<mark>what’s</mark>" in snippet and "–" in snippet

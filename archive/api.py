@@ -12,13 +12,12 @@ import logging
 from collections.abc import Callable
 from functools import wraps
 
-from django.db.models import Count, Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, path, re_path, resolve, reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from archive.models import Speaker, Topic, Transcript, Turn, TurnTopic
+from archive.models import Speaker, Topic, Transcript, Turn
 from archive.openapi import MAX_PAGE_SIZE, openapi_document
 from archive.views.exports import (
     speaker_data,
@@ -140,14 +139,6 @@ def _paginate(request, queryset, serialize: Callable) -> JsonResponse:
     return _json(_envelope(request, count=count, page=page, page_size=page_size, results=results))
 
 
-def _visible_tags() -> Prefetch:
-    return Prefetch(
-        "topic_tags",
-        queryset=TurnTopic.objects.filter(rejected=False).select_related("topic"),
-        to_attr="visible_tags",
-    )
-
-
 # --- Transcripts -------------------------------------------------------------------------------
 
 
@@ -163,12 +154,8 @@ def transcript_list(request):
     if outlet := request.GET.get("outlet"):
         transcripts = transcripts.filter(outlet=outlet)
     if speaker := request.GET.get("speaker"):
-        transcripts = transcripts.filter(
-            pk__in=Turn.objects.filter(speaker__slug=speaker).values("transcript")
-        )
-    transcripts = transcripts.annotate(
-        turn_count=Count("turns", filter=Q(turns__kind=Turn.Kind.SPEECH))
-    )
+        transcripts = transcripts.featuring(speaker)
+    transcripts = transcripts.with_turn_counts()
     return _paginate(request, transcripts, lambda t: _transcript_item(request, t))
 
 
@@ -183,17 +170,13 @@ def _transcript_item(request, transcript: Transcript) -> dict:
 
 @api_view
 def transcript_detail(request, slug):
-    transcript = (
-        Transcript.objects.published()
-        .annotate(turn_count=Count("turns", filter=Q(turns__kind=Turn.Kind.SPEECH)))
-        .filter(slug=slug)
-        .first()
-    )
+    transcript = Transcript.objects.published().with_turn_counts().filter(slug=slug).first()
     if transcript is None:
         raise Http404(f"No published transcript {slug!r}.")
     data = _transcript_item(request, transcript)
-    speakers = Speaker.objects.filter(turns__transcript=transcript).distinct().order_by("name")
-    data["participants"] = [speaker_data(speaker, request) for speaker in speakers]
+    data["participants"] = [
+        speaker_data(speaker, request) for speaker in Speaker.objects.participants_in(transcript)
+    ]
     data["turns_url"] = request.build_absolute_uri(
         f"{reverse('archive:api_turn_list')}?transcript={transcript.slug}"
     )
@@ -211,15 +194,13 @@ def transcript_detail(request, slug):
 
 @api_view
 def turn_list(request):
-    turns = Turn.objects.published().for_listing().prefetch_related(_visible_tags())
+    turns = Turn.objects.published().for_listing().with_visible_tags()
     if transcript := request.GET.get("transcript"):
         turns = turns.filter(transcript__slug=transcript)
     if speaker := request.GET.get("speaker"):
         turns = turns.filter(speaker__slug=speaker)
     if topic := request.GET.get("topic"):
-        turns = turns.filter(
-            pk__in=TurnTopic.objects.filter(topic__slug=topic, rejected=False).values("turn")
-        )
+        turns = turns.on_topic(topic)
     kind = _choice_param(request, "kind", Turn.Kind.values)
     if kind:
         turns = turns.filter(kind=kind)
@@ -229,13 +210,7 @@ def turn_list(request):
 
 @api_view
 def turn_detail(request, key):
-    turn = (
-        Turn.objects.published()
-        .for_listing()
-        .prefetch_related(_visible_tags())
-        .filter(key=key)
-        .first()
-    )
+    turn = Turn.objects.published().for_listing().with_visible_tags().filter(key=key).first()
     if turn is None:
         raise Http404(f"No turn {key!r}.")
     return _json(turn_data(turn, request))
@@ -245,7 +220,7 @@ def turn_detail(request, key):
 
 
 def _public_speakers():
-    return Speaker.objects.with_turn_counts().filter(turn_count__gt=0)
+    return Speaker.objects.public().with_turn_counts()
 
 
 def _speaker_item(request, speaker: Speaker) -> dict:
@@ -288,12 +263,7 @@ def speaker_detail(request, slug):
 
 
 def _topics():
-    return Topic.objects.annotate(
-        turn_count=Count(
-            "turn_tags",
-            filter=Q(turn_tags__rejected=False, turn_tags__turn__transcript__published=True),
-        )
-    )
+    return Topic.objects.with_turn_counts()
 
 
 def _topic_item(request, topic: Topic) -> dict:

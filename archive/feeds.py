@@ -54,7 +54,7 @@ class TurnFeed(Feed):
     feed_type = Atom1Feed
 
     def item_title(self, turn):
-        who = turn.speaker.name if turn.speaker else (turn.label.title() or "Statement")
+        who = turn.speaker_name or "Statement"
         return f"{who} in “{turn.transcript.title}”"
 
     def item_description(self, turn):
@@ -84,7 +84,7 @@ class TurnFeed(Feed):
 
 class SpeakerFeed(TurnFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Speaker, slug=slug)
+        return get_object_or_404(Speaker.objects.public(), slug=slug)
 
     def title(self, speaker):
         return f"Parley: statements by {speaker.name}"
@@ -107,7 +107,7 @@ class TopicFeed(TurnFeed):
         return topic.get_absolute_url()
 
     def items(self, topic):
-        return self.latest(Turn.objects.on_topic(topic).distinct())
+        return self.latest(Turn.objects.on_topic(topic))
 
 
 class SearchFeed(TurnFeed):

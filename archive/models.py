@@ -7,7 +7,7 @@ import secrets
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -36,8 +36,12 @@ def new_turn_key() -> str:
 
 
 class SpeakerQuerySet(models.QuerySet):
+    def public(self) -> SpeakerQuerySet:
+        """Speakers with a page: at least one speech turn in a published transcript."""
+        return self.filter(Exists(Turn.objects.published().speech().filter(speaker=OuterRef("pk"))))
+
     def with_turn_counts(self) -> SpeakerQuerySet:
-        """Annotate `turn_count`: published speech turns only."""
+        """Annotate `turn_count`: the speaker's published speech turns."""
         return self.annotate(
             turn_count=Count(
                 "turns",
@@ -45,9 +49,30 @@ class SpeakerQuerySet(models.QuerySet):
             )
         )
 
-    def public(self) -> SpeakerQuerySet:
-        """Speakers with at least one turn in a published transcript."""
-        return self.filter(turns__transcript__published=True).distinct()
+    def named(self) -> SpeakerQuerySet:
+        """Leave out placeholders ("Questioner, press briefing (7 Jun 2021)"): nobody to follow."""
+        return self.exclude(kind=Speaker.Kind.UNIDENTIFIED)
+
+    def participating(self, transcript_ids) -> dict[int, list[Speaker]]:
+        """A transcript's participants: the speakers of its speech turns, in the order of their
+        first turn, each annotated with `turn_count` (their speech turns there). One query for
+        any number of transcripts: {transcript id: [speaker, ...]}."""
+        rows = (
+            self.filter(turns__transcript__in=list(transcript_ids), turns__kind=Turn.Kind.SPEECH)
+            .annotate(
+                transcript_id=models.F("turns__transcript"),
+                first_position=Min("turns__position"),
+                turn_count=Count("turns"),
+            )
+            .order_by("transcript_id", "first_position")
+        )
+        found: dict[int, list[Speaker]] = {}
+        for speaker in rows:
+            found.setdefault(speaker.transcript_id, []).append(speaker)
+        return found
+
+    def participants_in(self, transcript: Transcript) -> list[Speaker]:
+        return self.participating([transcript.pk]).get(transcript.pk, [])
 
 
 class Speaker(models.Model):
@@ -119,7 +144,27 @@ class SpeakerAlias(models.Model):
 
 class TranscriptQuerySet(models.QuerySet):
     def published(self) -> TranscriptQuerySet:
+        """What the public sees: an unpublished transcript has no page and adds to no count."""
         return self.filter(published=True)
+
+    def with_turn_counts(self) -> TranscriptQuerySet:
+        """Annotate `turn_count`: speech turns (stage directions are not statements)."""
+        return self.annotate(turn_count=Count("turns", filter=Q(turns__kind=Turn.Kind.SPEECH)))
+
+    def with_participants(self, transcripts) -> list[Transcript]:
+        """Give each of these transcripts its `participants` (Speaker.objects.participating),
+        with one query."""
+        transcripts = list(transcripts)
+        found = Speaker.objects.participating(t.pk for t in transcripts)
+        for transcript in transcripts:
+            transcript.participants = found.get(transcript.pk, [])
+        return transcripts
+
+    def featuring(self, speaker_slug: str) -> TranscriptQuerySet:
+        """Transcripts in which this speaker has a speech turn."""
+        return self.filter(
+            pk__in=Turn.objects.speech().filter(speaker__slug=speaker_slug).values("transcript")
+        )
 
 
 class Transcript(models.Model):
@@ -201,12 +246,28 @@ class TurnQuerySet(models.QuerySet):
     def by_speaker(self, speaker: Speaker) -> TurnQuerySet:
         return self.filter(speaker=speaker)
 
-    def on_topic(self, topic: Topic) -> TurnQuerySet:
-        return self.filter(topic_tags__topic=topic, topic_tags__rejected=False)
+    def on_topic(self, topic: Topic | str) -> TurnQuerySet:
+        """Turns with a visible tag of this topic (a Topic or its slug; rejected tags never
+        count)."""
+        tags = TurnTopic.objects.visible()
+        tags = (
+            tags.filter(topic__slug=topic) if isinstance(topic, str) else tags.filter(topic=topic)
+        )
+        return self.filter(pk__in=tags.values("turn"))
 
     def for_listing(self) -> TurnQuerySet:
         """What a list of turns shows: speaker and transcript without a query per row."""
         return self.select_related("speaker", "transcript")
+
+    def with_visible_tags(self) -> TurnQuerySet:
+        """Prefetch each turn's visible topic tags (with their topics) as `visible_tags`."""
+        return self.prefetch_related(
+            Prefetch(
+                "topic_tags",
+                queryset=TurnTopic.objects.visible().select_related("topic"),
+                to_attr="visible_tags",
+            )
+        )
 
 
 class Turn(models.Model):
@@ -254,6 +315,28 @@ class Turn(models.Model):
         return f"t{self.position}"
 
     @property
+    def is_question(self) -> bool:
+        """A question (an interviewer's, a journalist's, a moderator's) rather than an answer:
+        by the speaker's kind, or for a turn nobody is assigned to, by its label ("Q")."""
+        if self.speaker_id is not None:
+            return self.speaker.is_questioner
+        from archive.ingest.labels import is_anonymous, label_key
+
+        return is_anonymous(self.label) or label_key(self.label) == "moderator"
+
+    @property
+    def role(self) -> str:
+        """ "question" or "answer" (is_question), as the search results and API name it."""
+        return "question" if self.is_question else "answer"
+
+    @property
+    def speaker_name(self) -> str:
+        """Who speaks, as pages show it: the speaker's name, else the label as printed."""
+        if self.speaker_id is not None:
+            return self.speaker.name
+        return (self.label or "").title()
+
+    @property
     def paragraphs(self) -> list[str]:
         return [p for p in self.text.split("\n\n") if p.strip()]
 
@@ -271,6 +354,21 @@ class Turn(models.Model):
         return result
 
 
+class TopicQuerySet(models.QuerySet):
+    def with_turn_counts(self) -> TopicQuerySet:
+        """Annotate `turn_count`: published speech turns with a visible tag of the topic."""
+        return self.annotate(
+            turn_count=Count(
+                "turn_tags",
+                filter=Q(
+                    turn_tags__rejected=False,
+                    turn_tags__turn__transcript__published=True,
+                    turn_tags__turn__kind=Turn.Kind.SPEECH,
+                ),
+            )
+        )
+
+
 class Topic(models.Model):
     """An issue that statements are about, identified by phrases ("JCPOA", "Iran nuclear deal")."""
 
@@ -284,6 +382,8 @@ class Topic(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -302,6 +402,12 @@ class Topic(models.Model):
     @property
     def phrase_list(self) -> list[str]:
         return [line.strip() for line in self.phrases.splitlines() if line.strip()]
+
+
+class TurnTopicQuerySet(models.QuerySet):
+    def visible(self) -> TurnTopicQuerySet:
+        """Tags that show: every tag but those a curator rejected."""
+        return self.filter(rejected=False)
 
 
 class TurnTopic(models.Model):
@@ -323,6 +429,8 @@ class TurnTopic(models.Model):
         help_text="A curator removed this tag; automatic tagging will not add it back.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TurnTopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["topic", "turn"]

@@ -972,12 +972,3 @@ def _suggestions(
             )
         )
     return suggestions
-
-
-def turn_role(turn) -> str:
-    """ "question" for an interviewer's or journalist's turn, "answer" for an official's."""
-    speaker = turn.speaker
-    if speaker is not None:
-        return "question" if speaker.is_questioner else "answer"
-    label = (turn.label or "").strip().upper()
-    return "question" if label in {"Q", "QUESTION", "MODERATOR"} else "answer"

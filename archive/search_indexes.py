@@ -14,7 +14,7 @@ from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 
 from archive.models import Turn
 from archive.query import normalise_text
-from archive.search import order_key, turn_role
+from archive.search import order_key
 
 
 class TurnIndex(indexes.SearchIndex, indexes.Indexable):
@@ -45,7 +45,7 @@ class TurnIndex(indexes.SearchIndex, indexes.Indexable):
             Turn.objects.published()
             .speech()
             .select_related("speaker", "transcript")
-            .prefetch_related("topic_tags__topic")
+            .with_visible_tags()
         )
 
     def should_update(self, instance, **kwargs):
@@ -58,13 +58,13 @@ class TurnIndex(indexes.SearchIndex, indexes.Indexable):
         day = transcript.date
         date_number = int(day.strftime("%Y%m%d")) if day else 0
         text = normalise_text(obj.text)
-        topics = sorted(tag.topic.slug for tag in obj.topic_tags.all() if not tag.rejected)
+        topics = sorted(tag.topic.slug for tag in obj.visible_tags)
         document = {
             "text": text,
             "exact": text,
-            "speaker_name": speaker.name if speaker else (obj.label or "").title(),
+            "speaker_name": obj.speaker_name,
             "speaker_slug": speaker.slug if speaker else "",
-            "role": turn_role(obj),
+            "role": obj.role,
             "label": obj.label or "",
             "key": obj.key,
             "position": obj.position,

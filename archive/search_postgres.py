@@ -48,7 +48,6 @@ from archive.search import (
     Hit,
     analyse,
     build_snippet,
-    turn_role,
 )
 
 log = logging.getLogger(__name__)
@@ -459,9 +458,9 @@ def hit_for(turn: Turn, snippet, score: float = 0.0) -> Hit:
         key=turn.key,
         position=turn.position,
         label=turn.label or "",
-        speaker_name=speaker.name if speaker else (turn.label or "").title(),
+        speaker_name=turn.speaker_name,
         speaker_slug=speaker.slug if speaker else "",
-        role=turn_role(turn),
+        role=turn.role,
         transcript_title=transcript.title,
         transcript_slug=transcript.slug,
         transcript_date=transcript.date,

@@ -89,15 +89,6 @@ def turn_data(turn: Turn, request=None, *, with_transcript: bool = True) -> dict
     return data
 
 
-def participants(turns: Iterable[Turn]) -> list[Speaker]:
-    """The speakers of these turns, in order of first appearance."""
-    seen: dict[int, Speaker] = {}
-    for turn in turns:
-        if turn.speaker_id and turn.speaker_id not in seen:
-            seen[turn.speaker_id] = turn.speaker
-    return list(seen.values())
-
-
 # --- Transcript exports ----------------------------------------------------------------------
 
 CSV_COLUMNS = [
@@ -159,23 +150,8 @@ def turns_json_response(turns: Iterable[Turn], request, **extra) -> JsonResponse
 def turns_for_hits(hits) -> list[Turn]:
     """The published turns behind search hits (archive.search.Hit), in the hits' order, with one
     query; topics prefetched as `visible_tags`."""
-    from django.db.models import Prefetch
-
-    from archive.models import TurnTopic
-
     ids = [hit.turn_id for hit in hits]
-    turns = (
-        Turn.objects.published()
-        .for_listing()
-        .prefetch_related(
-            Prefetch(
-                "topic_tags",
-                queryset=TurnTopic.objects.filter(rejected=False).select_related("topic"),
-                to_attr="visible_tags",
-            )
-        )
-        .in_bulk(ids)
-    )
+    turns = Turn.objects.published().for_listing().with_visible_tags().in_bulk(ids)
     return [turns[pk] for pk in ids if pk in turns]
 
 
@@ -221,7 +197,10 @@ def transcript_export(request, slug: str, fmt: str):
 def export_json(request, transcript: Transcript, turns: list[Turn]) -> JsonResponse:
     data = {
         "transcript": transcript_summary(transcript, request),
-        "participants": [speaker_data(speaker, request) for speaker in participants(turns)],
+        "participants": [
+            speaker_data(speaker, request)
+            for speaker in Speaker.objects.participants_in(transcript)
+        ],
         "turns": [turn_data(turn, request, with_transcript=False) for turn in turns],
     }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
@@ -350,7 +329,7 @@ def akoma_ntoso(transcript: Transcript, turns: list[Turn], *, archive_url: str) 
             href="/ontology/organization/source",
             showAs=transcript.source_name,
         )
-    speakers = participants(turns)
+    speakers = Speaker.objects.participants_in(transcript)
     for speaker in speakers:
         _akn(
             references,

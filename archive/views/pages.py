@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.shortcuts import get_object_or_404, render
 
-from archive.models import Speaker, Topic, Transcript, Turn, TurnTopic
+from archive.models import Speaker, Topic, Transcript, Turn
 
 TRANSCRIPTS_PER_PAGE = 25
 MONTH_NAMES = [
@@ -24,31 +24,20 @@ MONTH_NAMES = [
 
 def home(request):
     transcripts = Transcript.objects.published()
-    turns = Turn.objects.published().speech()
     dates = transcripts.aggregate(first=Min("date"), last=Max("date"))
     context = {
         "transcript_count": transcripts.count(),
-        "speaker_count": Speaker.objects.filter(
-            turns__transcript__published=True, turns__kind=Turn.Kind.SPEECH
-        )
-        .distinct()
-        .count(),
-        "turn_count": turns.count(),
+        "speaker_count": Speaker.objects.public().count(),
+        "turn_count": Turn.objects.published().speech().count(),
         "first_date": dates["first"],
         "last_date": dates["last"],
         "recent_transcripts": transcripts.order_by("-date", "-pk")[:6],
-        "top_topics": Topic.objects.annotate(
-            turn_count=Count(
-                "turn_tags",
-                filter=Q(turn_tags__rejected=False, turn_tags__turn__transcript__published=True),
-            )
-        )
+        "top_topics": Topic.objects.with_turn_counts()
         .filter(turn_count__gt=0)
         .order_by("-turn_count", "name")[:10],
-        # Named people only: "Questioner, press briefing (7 Jun 2021)" is nobody to follow.
-        "top_speakers": Speaker.objects.with_turn_counts()
-        .filter(turn_count__gt=0)
-        .exclude(kind=Speaker.Kind.UNIDENTIFIED)
+        "top_speakers": Speaker.objects.public()
+        .named()
+        .with_turn_counts()
         .order_by("-turn_count", "name")[:8],
     }
     return render(request, "archive/home.html", context)
@@ -89,9 +78,7 @@ def _apply_filters(queryset, filters: dict, *, skip: str = ""):
     if filters["outlet"] and skip != "outlet":
         queryset = queryset.filter(outlet=filters["outlet"])
     if filters["speaker"] and skip != "speaker":
-        queryset = queryset.filter(
-            pk__in=Turn.objects.filter(speaker__slug=filters["speaker"]).values("transcript")
-        )
+        queryset = queryset.featuring(filters["speaker"])
     return queryset
 
 
@@ -100,13 +87,11 @@ def transcript_list(request):
     speaker, with facet counts in the sidebar."""
     published = Transcript.objects.published()
     filters = _transcript_filters(request)
-    transcripts = _apply_filters(published, filters).annotate(
-        turn_count=Count("turns", filter=Q(turns__kind=Turn.Kind.SPEECH))
-    )
+    transcripts = _apply_filters(published, filters).with_turn_counts()
     page = Paginator(transcripts.order_by("-date", "-pk"), TRANSCRIPTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    _attach_participants(page.object_list)
+    page.object_list = Transcript.objects.with_participants(page.object_list)
 
     years = (
         _apply_filters(published, filters, skip="year")
@@ -162,27 +147,6 @@ def transcript_list(request):
     return render(request, "archive/transcript_list.html", context)
 
 
-def _attach_participants(transcripts) -> None:
-    """Give each transcript on a page its `participants` (speakers in order of first turn)
-    with one query for the whole page."""
-    transcripts = list(transcripts)
-    by_pk = {transcript.pk: transcript for transcript in transcripts}
-    for transcript in transcripts:
-        transcript.participants = []
-    seen = set()
-    rows = (
-        Turn.objects.filter(transcript__in=by_pk, kind=Turn.Kind.SPEECH)
-        .exclude(speaker=None)
-        .select_related("speaker")
-        .order_by("transcript", "position")
-        .only("transcript_id", "position", "speaker")
-    )
-    for turn in rows:
-        if (turn.transcript_id, turn.speaker_id) not in seen:
-            seen.add((turn.transcript_id, turn.speaker_id))
-            by_pk[turn.transcript_id].participants.append(turn.speaker)
-
-
 def _terms(query: str) -> list[str]:
     return [term for term in re.findall(r"\w[\w'’-]*", query.lower()) if len(term) > 1][:8]
 
@@ -213,14 +177,6 @@ def _prepare_turn(turn: Turn, pattern: re.Pattern | None = None) -> Turn:
     return turn
 
 
-def _visible_tags():
-    return Prefetch(
-        "topic_tags",
-        queryset=TurnTopic.objects.filter(rejected=False).select_related("topic"),
-        to_attr="visible_tags",
-    )
-
-
 def _neighbours(transcript: Transcript) -> tuple[Transcript | None, Transcript | None]:
     """The published transcripts just before and just after this one by date."""
     if transcript.date is None:
@@ -248,19 +204,8 @@ def transcript_detail(request, slug):
     every word of the query, highlighted."""
     transcript = get_object_or_404(Transcript.objects.published(), slug=slug)
     turns = list(
-        transcript.turns.select_related("speaker")
-        .prefetch_related(_visible_tags())
-        .order_by("position")
+        transcript.turns.select_related("speaker").with_visible_tags().order_by("position")
     )
-    participants: dict[int, dict] = {}
-    for turn in turns:
-        if turn.speaker_id and turn.kind == Turn.Kind.SPEECH:
-            entry = participants.setdefault(
-                turn.speaker_id, {"speaker": turn.speaker, "turns": 0, "labels": []}
-            )
-            entry["turns"] += 1
-            if turn.label and turn.label not in entry["labels"]:
-                entry["labels"].append(turn.label)
 
     query = request.GET.get("q", "").strip()[:200]
     terms = _terms(query)
@@ -277,7 +222,7 @@ def transcript_detail(request, slug):
         "transcript": transcript,
         "turns": shown,
         "total_turns": len(turns),
-        "participants": list(participants.values()),
+        "participants": Speaker.objects.participants_in(transcript),
         "query": query,
         "previous_transcript": previous,
         "next_transcript": following,
@@ -292,9 +237,7 @@ EXPORT_LINKS = [("json", "JSON"), ("csv", "CSV"), ("txt", "Plain text"), ("xml",
 def turn_detail(request, key):
     """One statement alone: its text, its citation and the way back into its transcript."""
     turn = get_object_or_404(
-        Turn.objects.published()
-        .select_related("speaker", "transcript")
-        .prefetch_related(_visible_tags()),
+        Turn.objects.published().for_listing().with_visible_tags(),
         key=key,
     )
     _prepare_turn(turn)

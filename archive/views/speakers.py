@@ -3,18 +3,17 @@
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from archive.models import Speaker, Transcript, Turn, TurnTopic
-from archive.search import build_snippet, turn_role
+from archive.search import build_snippet
 
 SPEAKERS_PER_PAGE = 60
 TURNS_PER_PAGE = 20
 
 
 def speaker_list(request):
-    speakers = Speaker.objects.with_turn_counts().filter(turn_count__gt=0)
+    speakers = Speaker.objects.public().with_turn_counts()
     kind = request.GET.get("kind", "")
     organisation = request.GET.get("organisation", "")
     if kind in Speaker.Kind.values:
@@ -49,26 +48,22 @@ def speaker_list(request):
 
 
 def speaker_detail(request, slug):
-    speaker = get_object_or_404(Speaker, slug=slug)
+    speaker = get_object_or_404(Speaker.objects.public(), slug=slug)
     turns = Turn.objects.published().speech().by_speaker(speaker)
-    if not turns.exists():
-        raise Http404("No published statements by this speaker.")
     newest_first = turns.for_listing().order_by("-transcript__date", "-transcript_id", "position")
     page_obj = Paginator(newest_first, TURNS_PER_PAGE).get_page(request.GET.get("page"))
     for turn in page_obj.object_list:
-        turn.role = turn_role(turn)
         turn.snippet = build_snippet(turn.text, ())
     top_topics = (
-        TurnTopic.objects.filter(
-            turn__speaker=speaker, rejected=False, turn__transcript__published=True
-        )
+        TurnTopic.objects.visible()
+        .filter(turn__in=turns)
         .values("topic__slug", "topic__name")
         .annotate(count=Count("turn", distinct=True))
         .order_by("-count", "topic__name")[:10]
     )
+    transcripts = Transcript.objects.published().featuring(speaker.slug)
     appearances = (
-        Transcript.objects.published()
-        .filter(turns__speaker=speaker, date__isnull=False)
+        transcripts.filter(date__isnull=False)
         .annotate(month=TruncMonth("date"))
         .values("month")
         .annotate(count=Count("pk", distinct=True))
@@ -81,10 +76,7 @@ def speaker_detail(request, slug):
             "speaker": speaker,
             "page_obj": page_obj,
             "turn_count": turns.count(),
-            "transcript_count": Transcript.objects.published()
-            .filter(turns__speaker=speaker)
-            .distinct()
-            .count(),
+            "transcript_count": transcripts.count(),
             "top_topics": list(top_topics),
             "appearances": [(row["month"], row["count"]) for row in appearances],
         },

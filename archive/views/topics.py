@@ -1,13 +1,13 @@
 """The topics index and a page per topic: every tagged statement in date order."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, render
 
 from archive.models import Speaker, Topic, Turn
 from archive.query import Clause, Term
-from archive.search import build_snippet, turn_role
+from archive.search import build_snippet
 
 TURNS_PER_PAGE = 25
 
@@ -17,16 +17,7 @@ def _tagged(topic: Topic):
 
 
 def topic_list(request):
-    topics = Topic.objects.annotate(
-        turn_count=Count(
-            "turn_tags",
-            filter=Q(
-                turn_tags__rejected=False,
-                turn_tags__turn__transcript__published=True,
-                turn_tags__turn__kind=Turn.Kind.SPEECH,
-            ),
-        )
-    ).order_by("name")
+    topics = Topic.objects.with_turn_counts().order_by("name")
     return render(request, "archive/topic_list.html", {"topics": topics})
 
 
@@ -47,7 +38,6 @@ def topic_detail(request, slug):
     page_obj = Paginator(listed, TURNS_PER_PAGE).get_page(request.GET.get("page"))
     phrases = (Clause(tuple(Term(phrase, phrase=True) for phrase in topic.phrase_list)),)
     for turn in page_obj.object_list:
-        turn.role = turn_role(turn)
         turn.snippet = build_snippet(turn.text, phrases if topic.phrase_list else ())
     months = (
         listed.filter(transcript__date__isnull=False)

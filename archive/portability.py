@@ -1,7 +1,6 @@
 """Moving an archive between databases: what an export holds, and the index rebuilt after import."""
 
-from django.conf import settings
-from django.core.management import call_command
+from archive.search.engine import get_engine
 
 # Everything a curator can have touched, in dependency order. The PostgreSQL search documents are
 # left out: the database derives them from the turns again on import.
@@ -16,8 +15,10 @@ ARCHIVE_MODELS = (
 
 
 def rebuild_search_index(stdout=None) -> None:
-    """Rebuild the haystack index after a bulk load (PostgreSQL search needs nothing)."""
-    if settings.PARLEY_SEARCH_ENGINE != "postgres":
-        call_command("rebuild_index", interactive=False, verbosity=0)
+    """Rebuild the engine's index after a bulk load (an engine that keeps its index in the
+    database needs nothing)."""
+    engine = get_engine()
+    if not engine.keeps_own_index:
+        engine.rebuild()
         if stdout is not None:
             stdout.write("Search index rebuilt.")

@@ -145,15 +145,15 @@ if PARLEY_SEARCH_ENGINE == "postgres" and not IS_POSTGRES:
     )
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": os.environ.get(
-            "PARLEY_HAYSTACK_ENGINE", "archive.search_backend.ParleyWhooshEngine"
-        ),
+        # The Whoosh engine is Parley's own haystack backend; "haystack" may name another one.
+        "ENGINE": (PARLEY_SEARCH_ENGINE == "haystack" and os.environ.get("PARLEY_HAYSTACK_ENGINE"))
+        or "archive.search.engines.whoosh.backend.ParleyWhooshEngine",
         "PATH": os.environ.get("PARLEY_INDEX_DIR") or str(DATA_DIR / "whoosh_index"),
         "URL": os.environ.get("PARLEY_HAYSTACK_URL", ""),
         "INDEX_NAME": os.environ.get("PARLEY_HAYSTACK_INDEX_NAME", "parley"),
     },
 }
-HAYSTACK_SIGNAL_PROCESSOR = "archive.search_signals.OnCommitSignalProcessor"
+HAYSTACK_SIGNAL_PROCESSOR = "archive.search.indexing.OnCommitSignalProcessor"
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 

@@ -17,39 +17,15 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from archive.models import Topic, Turn, TurnTopic
-from archive.search_signals import reindex_turns
-
-# One character for one character, so normalising never shifts text around.
-_NORMALISE = str.maketrans(
-    {
-        "\u2019": "'",  # right single quotation mark, the usual typographic apostrophe
-        "\u2018": "'",
-        "\u02bc": "'",
-        "\u2032": "'",
-        "`": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2010": "-",  # hyphen
-        "\u2011": "-",  # non-breaking hyphen
-        "\u2012": "-",  # figure dash
-        "\u2013": "-",  # en dash
-        "\u2014": "-",  # em dash
-        "\u2212": "-",  # minus sign
-        "\u00a0": " ",  # no-break space
-    }
-)
-
-
-def normalise(text: str) -> str:
-    """Text with typographic quotes, dashes and no-break spaces made plain."""
-    return text.translate(_NORMALISE)
+from archive.search.analysis import fold
+from archive.search.indexing import reindex_turns
 
 
 def phrase_regex(phrase: str) -> str:
     """The regular expression (source) for one phrase, lower-cased: any spacing between its
     words, an optional trailing "s", no word character after it. (The word boundary before it
     is checked by TopicMatcher: a leading look-behind makes the search many times slower.)"""
-    words = normalise(phrase).lower().split()
+    words = fold(phrase).lower().split()
     return r"\s+".join(re.escape(word) for word in words) + r"s?(?!\w)"
 
 
@@ -66,7 +42,7 @@ class TopicMatcher:
     @classmethod
     def for_topic(cls, topic: Topic) -> TopicMatcher | None:
         """None when the topic has no phrases."""
-        phrases = [p for p in topic.phrase_list if normalise(p).split()]
+        phrases = [p for p in topic.phrase_list if fold(p).split()]
         if not phrases:
             return None
         # Longest first so that the alternation prefers "Minsk agreements" over "Minsk".
@@ -85,7 +61,7 @@ class TopicMatcher:
 
 
 def lowered_text(text: str) -> str:
-    return normalise(text).lower()
+    return fold(text).lower()
 
 
 def matching_topic_ids(text: str, matchers: dict[int, TopicMatcher]) -> set[int]:

@@ -71,7 +71,7 @@ def setup_django(data_dir: Path, engine: str | None = None) -> None:
 def make_queries(rng: random.Random, count: int) -> dict[str, list[str]]:
     """Queries drawn from the archive's own turns, as people would type them."""
     from archive.models import Turn
-    from archive.search import analyse
+    from archive.search.analysis import analyse
 
     ids = list(Turn.objects.values_list("pk", flat=True))
     picked = Turn.objects.filter(pk__in=rng.sample(ids, min(len(ids), count * 4))).select_related(
@@ -346,7 +346,7 @@ def postgres(args, corpus: Path) -> None:
     from django.db import connection
 
     from archive.models import Turn
-    from archive.search_postgres import refresh_spelling_words
+    from archive.search.engines.postgres import refresh_spelling_words
 
     try:
         result: dict = {"engine": "postgres", "load_average": os.getloadavg()}

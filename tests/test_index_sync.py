@@ -11,11 +11,12 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from haystack import connections
 
-from archive import search_signals
 from archive.ingest.speakers import merge_speakers
 from archive.models import Speaker, Topic, Transcript, Turn, TurnTopic
-from archive.search import SearchRequest, run_search
-from archive.search_signals import compare_index, reindex_transcript, reindex_turns
+from archive.search import SearchRequest, indexing, run_search
+from archive.search.engine import get_engine
+from archive.search.engines import whoosh
+from archive.search.indexing import reindex_transcript, reindex_turns
 from tests.factories import make_speaker, make_topic, make_transcript, tag
 from tests.search_fixtures import load_seed
 
@@ -46,7 +47,7 @@ def hits(q: str):
 
 
 def assert_index_true():
-    report = compare_index()
+    report = get_engine().check()
     assert report.ok, (report.missing, report.stale, report.extra)
 
 
@@ -180,7 +181,7 @@ def test_bulk_changes_are_indexed_through_the_helpers(seed, indexed):
 
 
 def test_deferred_indexing_writes_once_at_the_end(indexed):
-    with indexed(), search_signals.deferred_indexing():
+    with indexed(), indexing.bulk_indexing():
         make_transcript("One", turns=[("MR PRICE", "Quadrilateral one.")])
         make_transcript("Two", turns=[("MR PRICE", "Quadrilateral two.")])
         assert total("quadrilateral") == 0
@@ -225,7 +226,7 @@ def test_rebuild_index_and_update_index_work(seed):
         Turn.objects.filter(transcript=seed, position=2).delete()
     finally:
         processor.setup()
-    assert not compare_index().ok
+    assert not get_engine().check().ok
     call_command("update_index", remove=True, verbosity=0)
     assert_index_true()
 
@@ -255,7 +256,7 @@ def test_a_locked_index_never_loses_an_update(seed, indexed):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_save_behind_a_long_writer_is_applied_in_the_background(monkeypatch):
-    monkeypatch.setattr(search_signals, "SYNC_WAIT", 0.2)
+    monkeypatch.setattr(whoosh, "SYNC_WAIT", 0.2)
     transcript = make_transcript("Briefing", turns=[("MR PRICE", "Sanctions.")])
     backend = connections["default"].get_backend()
     blocker = backend.index.writer()

@@ -116,8 +116,27 @@ def test_transcript_search_keeps_matching_turns_and_highlights_them(client, inte
     response = client.get(interview.get_absolute_url(), {"q": "minsk agreements"})
     html = response.content.decode()
     assert [turn.position for turn in response.context["turns"]] == [2, 5]
-    assert "<mark>Minsk</mark> <mark>agreements</mark>" in html
+    assert "<mark>Minsk agreements</mark>" in html  # neighbouring matches are one mark
     assert "2 of 5 turns contain" in html
+
+
+def test_transcript_find_matches_as_search_does(client, interview):
+    """Quote styles and word forms as the search engines match them: `we've` finds “We’ve”,
+    `agreement` finds “agreements”, a phrase only its words in order."""
+    turn = interview.turns.get(position=2)
+    turn.text = "We’ve said the Minsk agreements must be implemented."
+    turn.save()
+
+    def found(q):
+        response = client.get(interview.get_absolute_url(), {"q": q})
+        assert response.status_code == 200
+        return [t.position for t in response.context["turns"]], response.content.decode()
+
+    positions, html = found("we've")
+    assert positions == [2] and "<mark>We’ve</mark>" in html
+    assert found("agreement")[0] == [2, 5]
+    assert found('"agreements minsk"')[0] == []
+    assert found("minsk -implemented")[0] == [4, 5]
 
 
 def test_transcript_page_links_previous_and_next_transcripts(client, interview, people):

@@ -315,7 +315,7 @@ def available_engines() -> list[str]:
     engines = ["whoosh"]
     if connection.vendor == "postgresql":
         try:
-            import archive.search_postgres  # noqa: F401
+            import archive.search.engines.postgres  # noqa: F401
         except ImportError:
             pass
         else:
@@ -334,8 +334,8 @@ def test_every_engine_answers_the_minsk_example(engine, seed, settings):
 
 
 def test_snippets_keep_the_transcripts_own_punctuation():
-    from archive.query import parse_query
-    from archive.search import build_snippet
+    from archive.search.query import parse_query
+    from archive.search.snippets import build_snippet
 
     text = "And that’s “the Minsk agreements” – what’s not been implemented."
     snippet = build_snippet(text, parse_query('you’ve "minsk agreements" what\'s').clauses)

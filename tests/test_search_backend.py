@@ -6,9 +6,14 @@ import pytest
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
-from archive.query import normalise_text
-from archive.search import EXACT_ANALYZER, WORD_ANALYZER, exact_words, stemmed_words
-from archive.search_backend import ParleyMpWriter, ParleySegmentWriter, ShingleFilter, parley_fields
+from archive.search.analysis import exact_words, fold, stemmed_words
+from archive.search.engines.whoosh.schema import (
+    EXACT_ANALYZER,
+    WORD_ANALYZER,
+    ShingleFilter,
+    parley_fields,
+)
+from archive.search.engines.whoosh.writer import ParleyMpWriter, ParleySegmentWriter
 
 DATA = Path(__file__).parent / "data"
 TRICKY = (
@@ -18,7 +23,7 @@ TRICKY = (
 
 
 def sample_texts() -> list[str]:
-    texts = [normalise_text(path.read_text()) for path in sorted(DATA.glob("*.txt"))]
+    texts = [fold(path.read_text()) for path in sorted(DATA.glob("*.txt"))]
     return texts + [TRICKY, TRICKY.lower(), TRICKY.upper()]
 
 

@@ -89,8 +89,25 @@ def test_check_index_on_postgres_finds_and_repairs_turns_without_search_vectors(
     settings.PARLEY_SEARCH_ENGINE = "postgres"
     turn = make_turn("The Minsk agreements.")
     TurnSearchDocument.objects.filter(turn=turn).delete()
-    with pytest.raises(CommandError, match="1 turns have no search vectors"):
+    with pytest.raises(CommandError, match="differs from the database in 1 turns"):
         call_command("check_index")
     call_command("check_index", "--repair")
     assert TurnSearchDocument.objects.filter(turn=turn).exists()
     call_command("check_index")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the search trigger exists on PostgreSQL only"
+)
+def test_check_index_on_postgres_finds_and_repairs_documents_with_stale_facts(settings, capsys):
+    from django.core.management import CommandError, call_command
+
+    settings.PARLEY_SEARCH_ENGINE = "postgres"
+    turn = make_turn("The Minsk agreements.")
+    TurnSearchDocument.objects.filter(turn=turn).update(published=False, position=9)
+    with pytest.raises(CommandError, match="differs from the database in 1 turns"):
+        call_command("check_index")
+    assert "1 stale" in capsys.readouterr().out
+    call_command("check_index", "--repair")
+    document = TurnSearchDocument.objects.get(turn=turn)
+    assert (document.published, document.position) == (True, 1)

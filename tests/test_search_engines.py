@@ -24,13 +24,9 @@ from django.db import connection, transaction
 from archive.ingest.load import ingest_file
 from archive.ingest.speakers import load_known_speakers
 from archive.models import Turn
-from archive.search import (
-    EngineQuery,
-    SearchRequest,
-    analyse,
-    get_engine,
-    run_search,
-)
+from archive.search.analysis import analyse
+from archive.search.engine import EngineQuery, get_engine
+from archive.search.page import SearchRequest, run_search
 from archive.topics import load_topics
 from tests.conftest import DATA_DIR, REPO_ROOT, SEED
 from tests.factories import make_topic, make_transcript, tag
@@ -149,7 +145,7 @@ def archive(django_db_setup, django_db_blocker, tmp_path_factory, index_dir):
         if connection.vendor == "postgresql":
             # The spelling word list is a materialised view, which other tests' flushes leave
             # filled with their archives' words: make it this archive's.
-            from archive.search_postgres import refresh_spelling_words
+            from archive.search.engines.postgres import refresh_spelling_words
 
             refresh_spelling_words()
         yield loaded
@@ -512,7 +508,7 @@ def test_a_change_is_searchable_in_the_same_transaction(archive):
 
 @postgres_only
 def test_words_and_phrases_are_answered_from_the_gin_indexes(archive):
-    from archive.search_postgres import TextConditions, matching_turns
+    from archive.search.engines.postgres import TextConditions, matching_turns
 
     for q, index in (
         ("sanctions", "archive_turnsearch_stemmed_gin"),
@@ -557,7 +553,7 @@ def test_a_very_common_query_gets_an_estimated_total_and_the_right_first_page(
     """Above APPROXIMATE_ABOVE matching turns the PostgreSQL engine estimates the total and the
     facets from a sample of the search documents and says so; here the threshold is lowered to
     reach that path on the small test archive."""
-    from archive import search_postgres
+    from archive.search.engines import postgres as search_postgres
 
     engine = get_engine("postgres")
     exact, recorder = search(engine, "russia", per_page=5)

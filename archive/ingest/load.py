@@ -13,7 +13,6 @@ reassignments, topic tags on the turns that are still there, and edited metadata
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
@@ -22,7 +21,6 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -41,7 +39,7 @@ from archive.ingest.parse import ParsedTranscript, ParsedTurn, ParseError, parse
 from archive.ingest.reading import MAX_BYTES, read_transcript_file
 from archive.ingest.speakers import SpeakerPlan, plan_speakers, role_for_label
 from archive.models import Transcript, Turn
-from archive.search_signals import reindex_turns
+from archive.search.indexing import reindex_turns
 from archive.topics import tag_turns
 
 TRANSCRIPT_SUFFIXES = (".txt", ".html", ".htm")
@@ -134,21 +132,6 @@ def clean_overrides(options: dict[str, Any] | None) -> dict[str, Any]:
     if "date" in options:
         options["date"] = parse_date(options["date"], what="--date")
     return clean_metadata(options, origin="options")
-
-
-@contextlib.contextmanager
-def bulk_indexing():
-    """Hold search index updates until a batch of files is loaded, then write them at once
-    (``archive.search_signals.deferred_indexing``). With the PostgreSQL engine, whose vectors
-    are written with each turn, bring its word list for spelling suggestions up to date instead."""
-    from archive.search_signals import deferred_indexing
-
-    with deferred_indexing():
-        yield
-    if settings.PARLEY_SEARCH_ENGINE == "postgres":
-        from archive.search_postgres import refresh_spelling_words
-
-        refresh_spelling_words()
 
 
 # --------------------------------------------------------------------------------------------

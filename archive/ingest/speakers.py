@@ -292,7 +292,7 @@ def merge_speakers(keep: Speaker, others: Iterable[Speaker]) -> int:
     """Move every turn and alias of `others` to `keep` and delete them; blank fields of `keep`
     are filled from the others. Returns the number of turns moved. Call inside a transaction."""
     from archive.models import Turn
-    from archive.search_signals import reindex_turns
+    from archive.search.indexing import reindex_turns
 
     others = [other for other in others if other.pk != keep.pk]
     moved_ids: list[int] = []

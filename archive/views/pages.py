@@ -6,14 +6,14 @@ in no list and adds to no count.
 
 from __future__ import annotations
 
-import re
-
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.shortcuts import get_object_or_404, render
 
 from archive.models import Speaker, Topic, Transcript, Turn
+from archive.search.query import parse_query
+from archive.search.snippets import highlight, text_matches
 
 TRANSCRIPTS_PER_PAGE = 25
 MONTH_NAMES = [
@@ -147,31 +147,11 @@ def transcript_list(request):
     return render(request, "archive/transcript_list.html", context)
 
 
-def _terms(query: str) -> list[str]:
-    return [term for term in re.findall(r"\w[\w'’-]*", query.lower()) if len(term) > 1][:8]
-
-
-def _mark(text: str, pattern: re.Pattern | None) -> list[tuple[str, bool]]:
-    """Split `text` into (piece, is_match) so the template can wrap matches in <mark>
-    while escaping everything."""
-    if pattern is None:
-        return [(text, False)]
-    pieces, last = [], 0
-    for match in pattern.finditer(text):
-        if match.start() > last:
-            pieces.append((text[last : match.start()], False))
-        pieces.append((match.group(0), True))
-        last = match.end()
-    if last < len(text):
-        pieces.append((text[last:], False))
-    return pieces
-
-
-def _prepare_turn(turn: Turn, pattern: re.Pattern | None = None) -> Turn:
+def _prepare_turn(turn: Turn, clauses=()) -> Turn:
     """Attach what the turn partial shows: paragraphs split into plain text, stage directions
-    and highlighted matches, and the visible topic tags."""
+    and the words that match `clauses` (archive.search.snippets.highlight), to be marked."""
     turn.display_paragraphs = [
-        [{"stage": is_stage, "pieces": _mark(text, pattern)} for text, is_stage in paragraph]
+        [{"stage": is_stage, "pieces": highlight(text, clauses)} for text, is_stage in paragraph]
         for paragraph in turn.paragraph_parts()
     ]
     return turn
@@ -200,22 +180,18 @@ def _neighbours(transcript: Transcript) -> tuple[Transcript | None, Transcript |
 
 
 def transcript_detail(request, slug):
-    """The whole transcript, every turn anchored; `?q=` keeps only the turns that contain
-    every word of the query, highlighted."""
+    """The whole transcript, every turn anchored; `?q=` keeps only the turns that match the
+    words and phrases of the query as a search would (archive.search.snippets), highlighted."""
     transcript = get_object_or_404(Transcript.objects.published(), slug=slug)
     turns = list(
         transcript.turns.select_related("speaker").with_visible_tags().order_by("position")
     )
 
     query = request.GET.get("q", "").strip()[:200]
-    terms = _terms(query)
-    pattern = None
-    shown = turns
-    if terms:
-        pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
-        shown = [turn for turn in turns if all(term in turn.text.lower() for term in terms)]
+    clauses = parse_query(query).clauses
+    shown = [turn for turn in turns if text_matches(turn.text, clauses)] if clauses else turns
     for turn in shown:
-        _prepare_turn(turn, pattern)
+        _prepare_turn(turn, clauses)
 
     previous, following = _neighbours(transcript)
     context = {

@@ -6,8 +6,8 @@ from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, render
 
 from archive.models import Speaker, Topic, Turn
-from archive.query import Clause, Term
 from archive.search import build_snippet
+from archive.search.query import Clause, Term
 
 TURNS_PER_PAGE = 25
 

@@ -1,11 +1,8 @@
-"""manage.py check_index: compare the search index with the database; --repair fixes it."""
+"""manage.py check_index: compare the search engine's index with the database; --repair fixes it."""
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import F
 
-from archive.models import Turn
-from archive.search_signals import compare_index, sync_index
+from archive.search.engine import get_engine
 
 
 class Command(BaseCommand):
@@ -21,15 +18,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, repair=False, show=20, **options):
-        if settings.PARLEY_SEARCH_ENGINE == "postgres":
-            self.check_database_vectors(repair)
-            return
-        try:
-            report = compare_index()
-        except NotImplementedError as error:
-            raise CommandError(str(error)) from None
+        engine = get_engine()
+        report = engine.check()
         self.stdout.write(
-            f"Database: {report.expected} published speech turns; index: {report.indexed} entries."
+            f"Database: {report.expected} searchable turns; {engine.name} index: "
+            f"{report.indexed} entries."
         )
         for name, ids, meaning in (
             ("missing", report.missing, "in the database, not in the index"),
@@ -48,25 +41,8 @@ class Command(BaseCommand):
                 f"The index differs from the database in {len(report.differing)} turns; "
                 "run check_index --repair."
             )
-        sync_index(report.differing, wait=120.0)
-        after = compare_index()
+        engine.repair(report)
+        after = engine.check()
         if not after.ok:
             raise CommandError(f"{len(after.differing)} turns still differ after the repair.")
         self.stdout.write(self.style.SUCCESS(f"Repaired {len(report.differing)} turns."))
-
-    def check_database_vectors(self, repair: bool) -> None:
-        """PostgreSQL: a trigger writes each turn's search vectors in the turn's own transaction,
-        so they can only be missing if the trigger was dropped or rows were loaded around it."""
-        missing = Turn.objects.filter(search_document__isnull=True)
-        count = missing.count()
-        self.stdout.write(
-            f"Database search (PostgreSQL): {Turn.objects.count()} turns, {count} without "
-            "search vectors."
-        )
-        if not count:
-            self.stdout.write(self.style.SUCCESS("The search vectors match the turns."))
-            return
-        if not repair:
-            raise CommandError(f"{count} turns have no search vectors; run check_index --repair.")
-        missing.update(text=F("text"))  # rewriting the text fires the trigger again
-        self.stdout.write(self.style.SUCCESS(f"Repaired {count} turns."))

@@ -14,11 +14,11 @@ from archive.ingest.load import (
     UNCHANGED,
     UPDATED,
     IngestOutcome,
-    bulk_indexing,
     collect_files,
     ingest_file,
 )
 from archive.ingest.metadata import KINDS
+from archive.search.indexing import bulk_indexing
 
 METADATA_OPTIONS = (
     "title",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -13,12 +12,12 @@ from archive.ingest.load import (
     FAILED,
     LOADED,
     UPDATED,
-    bulk_indexing,
     collect_files,
     ingest_file,
 )
 from archive.ingest.speakers import load_known_speakers
-from archive.models import Turn
+from archive.search.engine import get_engine
+from archive.search.indexing import bulk_indexing
 from archive.topics import load_topics, tag_turns
 
 
@@ -78,19 +77,12 @@ class Command(BaseCommand):
             raise CommandError("some sample transcripts failed to load; see above.")
 
     def build_search_index(self) -> None:
-        """Build the haystack index when the search app registers one and it is still empty
-        (a fresh index folder); after that, saves keep it current. Quietly nothing before the
-        search app lands."""
-        try:
-            from haystack import connections
-            from haystack.query import SearchQuerySet
-
-            if not connections["default"].get_unified_index().get_indexed_models():
-                return
-            if SearchQuerySet().count() or not Turn.objects.published().speech().exists():
-                return
-        except Exception as error:  # an unconfigured or absent index must not stop the sample
-            self.stderr.write(f"Search index not updated: {error}")
+        """Bring the engine's index up to date with the archive, when the engine keeps one of
+        its own (a fresh index folder is built; after that, saves keep it current)."""
+        engine = get_engine()
+        if engine.keeps_own_index:
             return
-        call_command("update_index", remove=True, verbosity=0)
-        self.stdout.write("Search index built.")
+        report = engine.check()
+        if not report.ok:
+            engine.repair(report)
+            self.stdout.write("Search index built.")

@@ -1,17 +1,16 @@
 """PostgreSQL full-text search: the engine behind the search page when PARLEY_SEARCH_ENGINE is
-"postgres" (see the engine interface in archive.search).
+"postgres" (see the engine interface in archive.search.engine).
 
 It searches the vectors a database trigger writes beside every turn, in the same transaction as
-the turn (TurnSearchDocument; migrations 0002 and 0003): there is no index to rebuild and no lock
-between writers. Words and phrases are analysed as the Whoosh engine analyses them, so that the
-two engines find the same turns (tests/test_search_engines.py):
+the turn (TurnSearchDocument; migrations 0002 to 0004): there is no index to rebuild and no lock
+between writers. Words and phrases are analysed by archive.search.analysis, as for every engine,
+so that the engines find the same turns (tests/test_search_engines.py):
 
-* a word goes through Whoosh's own tokenizer, possessive and stop-word filters (archive.search's
-  WORD_ANALYZER without its stemmer), and each remaining word is one
+* a word's content words (archive.search.analysis.content_words, not yet stemmed) are each one
   `SearchQuery(search_type="phrase")` against `stemmed` (configuration parley_words: Snowball
   English, accents folded, no stop words), which the database stems. "phrase" because
   PostgreSQL's parser reads "you've" as "you" followed by "ve";
-* a quoted phrase goes through Whoosh's exact analysis and is one phrase query against `exact`
+* a quoted phrase's exact words are one phrase query against `exact`
   (parley_exact: lower case, accents folded, nothing stemmed or left out).
 
 Queries are SearchQuery objects combined with & and | (an exclusion inverts each of its words),
@@ -20,8 +19,7 @@ never tsquery text. One search is two SQL statements:
 1. the matching turns (the GIN indexes first, then published speech turns and the filters) are
    materialised once, and from them the total, the page of turn ids in order, and the facets
    (GROUP BY over the matches) are computed in the same statement;
-2. the page's turns with their speakers and transcripts, for the hits. Snippets come from
-   archive.search.build_snippet (text escaped, only <mark> added), for the page's turns only.
+2. the page's turns, whose search documents (archive.search.documents) make the hits.
 """
 
 from __future__ import annotations
@@ -37,18 +35,12 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
-from whoosh.analysis import CompositeAnalyzer, StemFilter
 
-from archive.models import Speaker, Topic, Turn, TurnSearchDocument, TurnTopic
-from archive.query import Clause, Term, normalise_text
-from archive.search import (
-    WORD_ANALYZER,
-    EngineQuery,
-    EngineResult,
-    Hit,
-    analyse,
-    build_snippet,
-)
+from archive.models import Speaker, Topic, Transcript, Turn, TurnSearchDocument, TurnTopic
+from archive.search.analysis import analyse, content_words, exact_words
+from archive.search.documents import hit_for_turn, searchable
+from archive.search.engine import EngineQuery, EngineResult, Hit, IndexReport
+from archive.search.query import Clause, Term
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +51,8 @@ WORD_LIST_INLINE_REFRESH = 50_000  # turns: below this a first spelling request 
 MAX_SPELLING_DISTANCE = 2  # edits, as the Whoosh engine's corrector allows
 RANK_NORMALISATION = 1  # ts_rank divided by 1 + log(length): long turns do not win by length
 
-# Whoosh's word analysis without its stemmer: the database stems, with the vector's stemmer.
-UNSTEMMED_WORD_ANALYZER = CompositeAnalyzer(
-    *(item for item in WORD_ANALYZER.items if not isinstance(item, StemFilter))
-)
-
 # Page orders (whole-value constants, never user input). Undated transcripts sort as the oldest,
-# as archive.search.order_key sorts them for the Whoosh index.
+# as archive.search.documents.order_key sorts them for the Whoosh index.
 ORDERS = {
     "relevance": "rank DESC, transcript_date DESC NULLS LAST, position, turn_id",
     "newest": "transcript_date DESC NULLS LAST, position DESC, turn_id DESC",
@@ -82,7 +69,7 @@ SAMPLE_SEED = 17
 def words_of(term: Term) -> list[str]:
     """The words of a word term that the database must find: lower-cased, accents folded,
     possessives and stop words left out, not yet stemmed."""
-    return [token.text for token in UNSTEMMED_WORD_ANALYZER(normalise_text(term.text))]
+    return content_words(exact_words(term.text))
 
 
 def word_query(words: Sequence[str], *, invert: bool = False) -> SearchQuery:
@@ -323,8 +310,8 @@ def _facets(rows: Sequence, limit: int, scale: float = 1.0) -> dict[str, list[tu
     return facets
 
 
-class PostgresSearchEngine:
-    """archive.search's engine interface over PostgreSQL full-text search.
+class PostgresEngine:
+    """The search engine interface over PostgreSQL full-text search.
 
     A search that matches up to APPROXIMATE_ABOVE turns is answered exactly. Above it, counting
     and faceting every match would cost time in proportion to the matches (~100,000 for a
@@ -333,6 +320,9 @@ class PostgresSearchEngine:
     a fixed seed so that the next page shows the same estimate), scaled up; a page by relevance
     is the best-ranked of those sampled matches, a page by date walks the date index. The
     result says so (EngineResult.approximate; the page shows "about N")."""
+
+    name = "postgres"
+    keeps_own_index = True  # the triggers write it in each change's own transaction
 
     def search(self, query: EngineQuery) -> EngineResult:
         text = TextConditions()
@@ -421,15 +411,12 @@ class PostgresSearchEngine:
         return Estimate(round(found * scale), scale, page if covered else None, facet_rows)
 
     def hits(self, ranked: list[tuple[int, float]], clauses: Sequence[Clause]) -> list[Hit]:
-        turns = Turn.objects.select_related("speaker", "transcript").in_bulk(
-            [turn_id for turn_id, _ in ranked]
-        )
-        hits = []
-        for turn_id, rank in ranked:
-            turn = turns.get(turn_id)
-            if turn is not None:
-                hits.append(hit_for(turn, build_snippet(turn.text, clauses), score=rank))
-        return hits
+        turns = searchable().in_bulk([turn_id for turn_id, _ in ranked])
+        return [
+            hit_for_turn(turns[turn_id], clauses, score=rank)
+            for turn_id, rank in ranked
+            if turn_id in turns
+        ]
 
     def suggest_spelling(self, words: Sequence[str]) -> dict[str, str]:
         """For each word the published archive does not contain, the closest word it does
@@ -445,29 +432,57 @@ class PostgresSearchEngine:
                 suggestions[word] = found
         return suggestions
 
+    # --- keeping the index true (the triggers do it; these check and mend) -------------------
+
+    def update(self, turn_ids: Iterable[int]) -> None:
+        """Nothing to do: the triggers wrote the documents in the changes' own transaction."""
+
+    def rebuild(self) -> None:
+        """Nothing to build: the documents were written with the turns."""
+
+    def after_bulk_load(self) -> None:
+        refresh_spelling_words()
+
+    def check(self) -> IndexReport:
+        """Turns without a search document (the trigger was dropped, or rows were loaded around
+        it), documents whose copied facts differ from their turn's and transcript's (stale), and
+        documents of turns that are gone (extra)."""
+        documents = TurnSearchDocument._meta.db_table
+        turns, transcripts = Turn._meta.db_table, Transcript._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT document.turn_id FROM {documents} AS document
+                JOIN {turns} AS turn ON turn.id = document.turn_id
+                JOIN {transcripts} AS transcript ON transcript.id = turn.transcript_id
+                WHERE (document.transcript_id, document.speaker_id, document.position,
+                       document.kind, document.published, document.transcript_date,
+                       document.transcript_kind)
+                  IS DISTINCT FROM (turn.transcript_id, turn.speaker_id, turn.position,
+                       turn.kind, transcript.published, transcript.date, transcript.kind)"""
+            )
+            stale = [row[0] for row in cursor.fetchall()]
+            cursor.execute(
+                f"""SELECT turn_id FROM {documents} AS document WHERE NOT EXISTS
+                (SELECT 1 FROM {turns} AS turn WHERE turn.id = document.turn_id)"""
+            )
+            extra = [row[0] for row in cursor.fetchall()]
+        missing = Turn.objects.filter(search_document__isnull=True).values_list("pk", flat=True)
+        return IndexReport(
+            Turn.objects.count(),
+            TurnSearchDocument.objects.count(),
+            missing=missing,
+            stale=stale,
+            extra=extra,
+        )
+
+    def repair(self, report: IndexReport) -> None:
+        """Rewrite the differing turns' text unchanged: the trigger writes their documents again."""
+        TurnSearchDocument.objects.filter(turn_id__in=report.extra).delete()
+        Turn.objects.filter(pk__in=report.missing | report.stale).update(text=F("text"))
+
 
 def _ranked(page) -> list[tuple[int, float]]:
     return [(int(turn_id), float(rank or 0.0)) for turn_id, rank in _json(page)]
-
-
-def hit_for(turn: Turn, snippet, score: float = 0.0) -> Hit:
-    """A Hit with what the Whoosh index stores for a turn (archive/search_indexes.py)."""
-    transcript, speaker = turn.transcript, turn.speaker
-    return Hit(
-        turn_id=turn.pk,
-        key=turn.key,
-        position=turn.position,
-        label=turn.label or "",
-        speaker_name=turn.speaker_name,
-        speaker_slug=speaker.slug if speaker else "",
-        role=turn.role,
-        transcript_title=transcript.title,
-        transcript_slug=transcript.slug,
-        transcript_date=transcript.date,
-        transcript_kind=transcript.kind,
-        snippet=snippet,
-        score=score,
-    )
 
 
 # --- Spelling ------------------------------------------------------------------------------------
@@ -563,6 +578,3 @@ def edit_distance(a: str, b: str, *, limit: int) -> int:
             return limit + 1
         previous = current
     return min(previous[-1], limit + 1)
-
-
-__all__ = ["PostgresSearchEngine", "refresh_spelling_words"]

@@ -5,18 +5,14 @@ What differs from haystack 3.4's stock WhooshSearchBackend, and why (see benchma
 * Storage without mmap, and one searcher per thread kept between requests and refreshed only
   when the index changed: stock haystack reopens the index for every search, and Whoosh then
   copies every memory-mapped segment into memory.
-* A schema for Parley's fields (`build_schema`): stemmed words; unstemmed words with every
-  run of two and three words (a quoted phrase is one term lookup); whole-value ID fields with
-  columns for facets and sorting, STORED (not analysed) display fields.
-* Bulk writing without Whoosh's per-posting overheads (`ParleySegmentWriter`: postings pooled
-  per term in memory, field lengths from memory, a block of postings at a time): the same
-  index, byte for byte, written several times faster (see benchmarks/RESULTS.md).
+* Parley's schema (archive.search.engines.whoosh.schema) and a fast writer (.writer).
 * `parley_search(EngineQuery)`: the whole query (words, phrases, filters, sort, facets) in one
-  Whoosh search over the cached searcher; results built from stored fields; snippets escaped.
+  pass over the cached searcher: the set of matching documents by set algebra over posting
+  lists, facets from per-searcher arrays; results built from stored fields.
 * Writes in batches with one searcher for the deletions (stock `update_document` opens a
   searcher per document), and with Whoosh's multi-process writer for large batches.
 * Writers wait for the lock for a bounded time and never drop an update: every change is first
-  written to a small journal of pending turn ids next to the index (`<PATH>.pending`), and
+  written to the journal of pending turn ids next to the index (.journal.PendingTurns), and
   whoever holds the writer lock applies the whole journal, reading the turns from the database
   while holding the lock. Stock haystack's AsyncWriter waits forever behind another writer, and
   its remove() raises LockError, which SILENTLY_FAIL swallows, leaving a stale document behind.
@@ -24,16 +20,13 @@ What differs from haystack 3.4's stock WhooshSearchBackend, and why (see benchma
 
 from __future__ import annotations
 
-import fcntl
 import heapq
-import logging
 import os
 import shutil
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
 from datetime import date
 
 from haystack.backends import BaseEngine
@@ -41,59 +34,25 @@ from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQu
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
 from whoosh import query as wq
-from whoosh.analysis import Filter
-from whoosh.codec.whoosh3 import W3FieldWriter, W3LeafMatcher
-from whoosh.fields import BOOLEAN, KEYWORD, NUMERIC, STORED, TEXT
-from whoosh.fields import ID as WHOOSH_ID
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.fields import STORED
 from whoosh.filedb.filestore import FileStorage
-from whoosh.formats import Frequency
 from whoosh.index import EmptyIndexError, LockError
 from whoosh.matching.wrappers import MultiMatcher
-from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import TermNotFound
-from whoosh.system import pack_uint
-from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import PostingPool, SegmentWriter
 
-from archive.search import (
-    EXACT_ANALYZER,
-    WORD_ANALYZER,
-    EngineQuery,
-    EngineResult,
-    analyse,
-    build_snippet,
-    exact_words,
-    hit_from_stored,
-    order_key,
-    stemmed_words,
-)
-
-log = logging.getLogger(__name__)
+from archive.search.analysis import analyse
+from archive.search.documents import hit_from_document, order_key
+from archive.search.engine import EngineQuery, EngineResult
+from archive.search.engines.whoosh.journal import PendingTurns
+from archive.search.engines.whoosh.schema import parley_fields
+from archive.search.engines.whoosh.writer import ParleyMpWriter, ParleySegmentWriter
 
 TURN_PREFIX = "archive.turn."
 MULTIPROCESS_THRESHOLD = 2000  # documents in one batch before the writer uses both cores
 LOCK_WAIT_BATCH = 120.0  # update_index and rebuild_index wait this long for the writer lock
 LOCK_WAIT_REMOVE = 30.0
 WRITER_LIMIT_MB = 512  # postings held in memory by each writer process before a sorted run
-
-
-class ShingleFilter(Filter):
-    """Each word, and every run of two and of three adjacent words ("minsk", "minsk
-    agreements", "the minsk agreements"): a quoted phrase of up to three words is then a single
-    term lookup, and one field holds every unstemmed form (one analysis pass, not two)."""
-
-    def __call__(self, tokens):
-        before = before_that = None
-        for token in tokens:
-            word = token.text
-            yield token
-            if before is not None:
-                token.text = f"{before} {word}"
-                yield token
-                if before_that is not None:
-                    token.text = f"{before_that} {before} {word}"
-                    yield token
-            before_that, before = before, word
 
 
 def leaf_ids(matcher) -> list[int]:
@@ -115,122 +74,6 @@ def leaf_ids(matcher) -> list[int]:
             break
         matcher._goto(matcher._nextoffset)
     return ids
-
-
-_FREQUENCY_VALUES: dict[int, tuple[float, bytes]] = {}
-
-
-def _frequency_value(freq: int) -> tuple[float, bytes]:
-    """(weight, encoded value) of a term seen `freq` times, as Whoosh's Frequency format writes
-    them; shared tuples, so that a posting held in memory costs two references."""
-    value = _FREQUENCY_VALUES.get(freq)
-    if value is None:
-        value = _FREQUENCY_VALUES[freq] = (float(freq), pack_uint(freq))
-    return value
-
-
-class _FastText(TEXT):
-    """A TEXT field (no positions) whose indexing skips Whoosh's per-token filter chain: the
-    terms come from one function over the whole text, identical to what the field's analyzer
-    (used for queries) gives. `postings()` feeds ParleySegmentWriter directly."""
-
-    def terms(self, value: str) -> list[str]:
-        raise NotImplementedError
-
-    def postings(self, value: str) -> tuple[int, list[tuple[bytes, tuple[float, bytes]]]]:
-        """(field length, [(term bytes, (weight, value bytes))]) for one document."""
-        terms = self.terms(value)
-        counts = Counter(terms).items()
-        boost = self.format.field_boost
-        if boost != 1.0:
-            return len(terms), [(t.encode(), (f * boost, pack_uint(f))) for t, f in counts]
-        return len(terms), [(term.encode(), _frequency_value(freq)) for term, freq in counts]
-
-    def index(self, value, **kwargs):
-        if not isinstance(value, str) or type(self.format) is not Frequency:
-            yield from super().index(value, **kwargs)
-            return
-        for term, freq in Counter(self.terms(value)).items():
-            yield term.encode(), freq, float(freq) * self.format.field_boost, pack_uint(freq)
-
-
-class WordText(_FastText):
-    """Stemmed words (WORD_ANALYZER)."""
-
-    def terms(self, value: str) -> list[str]:
-        return stemmed_words(exact_words(value))
-
-
-class ExactText(_FastText):
-    """Unstemmed words and every run of two and three words (EXACT_ANALYZER | ShingleFilter)."""
-
-    def terms(self, value: str) -> list[str]:
-        words = exact_words(value)
-        pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
-        triples = [f"{a} {b}" for a, b in zip(words, pairs[1:], strict=False)]
-        return words + pairs + triples
-
-
-def parley_fields() -> dict:
-    """Whoosh field types for the fields of archive.search_indexes.TurnIndex."""
-    facet = lambda: WHOOSH_ID(stored=True, sortable=True)  # noqa: E731 - whole values, a column
-    return {
-        "text": WordText(analyzer=WORD_ANALYZER, stored=True, phrase=False),
-        "exact": ExactText(analyzer=EXACT_ANALYZER | ShingleFilter(), stored=False, phrase=False),
-        "speaker_slug": facet(),
-        "year": facet(),
-        "kind": facet(),
-        "topics": KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
-        "date": NUMERIC(numtype=int, bits=32, stored=False),
-        "order": NUMERIC(numtype=int, bits=32, stored=False, sortable=True),
-        "published": BOOLEAN(stored=True),
-    }
-
-
-class PendingTurns:
-    """An append-only file of turn ids whose index entries must be brought up to date.
-
-    Appends take an exclusive flock, so that concurrent processes never interleave lines; the
-    holder of the Whoosh writer lock reads it, applies it and then drops exactly what it read."""
-
-    def __init__(self, path: str):
-        self.path = path
-
-    @contextmanager
-    def _locked(self, mode: str):
-        os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
-        with open(self.path, mode) as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield handle
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-    def add(self, turn_ids: Iterable[int]) -> None:
-        lines = "".join(f"{int(pk)}\n" for pk in turn_ids)
-        if lines:
-            with self._locked("ab") as handle:
-                handle.write(lines.encode())
-
-    def read(self) -> tuple[set[int], int]:
-        """The pending ids and the number of bytes they took."""
-        if not os.path.exists(self.path):
-            return set(), 0
-        with self._locked("rb") as handle:
-            data = handle.read()
-        end = data.rfind(b"\n") + 1
-        ids = {int(line) for line in data[:end].split() if line.strip().isdigit()}
-        return ids, end
-
-    def discard(self, size: int) -> None:
-        """Drop the first `size` bytes (what read() returned), keeping anything added since."""
-        if size <= 0 or not os.path.exists(self.path):
-            return
-        with self._locked("r+b") as handle:
-            rest = handle.read()[size:]
-            handle.seek(0)
-            handle.truncate()
-            handle.write(rest)
 
 
 class _SearcherCache:
@@ -286,281 +129,6 @@ class _SearcherCache:
             for docnum in reader.postings(fieldname, term).all_ids():
                 values[docnum] = value
         return values
-
-
-# --- Bulk writing ----------------------------------------------------------------------------------
-
-
-class TermPool(PostingPool):
-    """Whoosh's posting pool, kept as {(field, term): [docnum, (weight, value), ...]}.
-
-    Whoosh's PostingPool holds one tuple per posting, pickles a sorted run to disk each time it
-    holds `limitmb` of them and merges the runs at the end: with ~330 postings per turn, that
-    sorting and pickling was about a third of the indexing time. Documents arrive in docnum
-    order, so each term's list is already sorted: the postings come out by sorting the terms
-    alone. Past `limitmb` (estimated) the pool still writes a sorted run, as Whoosh's does."""
-
-    POSTING_BYTES = 24  # two list slots (the docnum object is shared by the document's postings)
-    TERM_BYTES = 240  # the dict entry, its key, the term bytes and the list
-
-    def __init__(self, tempstore, segment, limitmb=128, **kwargs):
-        super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
-        self.terms: dict[tuple[str, bytes], list] = {}
-        self.out_of_order = False
-
-    def add(self, item):
-        fieldname, tbytes, docnum, weight, vbytes = item
-        self.fieldnames.add(fieldname)
-        entry = self.terms.get((fieldname, tbytes))
-        if entry is None:
-            entry = self.terms[(fieldname, tbytes)] = []
-            self.currentsize += self.TERM_BYTES
-        elif entry[-2] >= docnum:
-            self.out_of_order = True  # e.g. Whoosh's spelling postings (docnum 0): sort later
-        entry.append(docnum)
-        entry.append((weight, vbytes))
-        self.currentsize += self.POSTING_BYTES
-        if self.currentsize > self.limit:
-            self.save()
-
-    def add_document_postings(self, fieldname: str, docnum: int, postings) -> None:
-        """All of one field's postings of one (new, highest-numbered) document."""
-        terms = self.terms
-        new = 0
-        for tbytes, value in postings:
-            entry = terms.get((fieldname, tbytes))
-            if entry is None:
-                terms[(fieldname, tbytes)] = [docnum, value]
-                new += 1
-            else:
-                entry.append(docnum)
-                entry.append(value)
-        self.fieldnames.add(fieldname)
-        self.currentsize += new * self.TERM_BYTES + len(postings) * self.POSTING_BYTES
-        if self.currentsize > self.limit:
-            self.save()
-
-    def _sorted_postings(self):
-        terms, self.terms = self.terms, {}
-        out_of_order, self.out_of_order = self.out_of_order, False
-        for key in sorted(terms):
-            fieldname, tbytes = key
-            entry = terms.pop(key)
-            pairs = zip(entry[::2], entry[1::2], strict=True)
-            if out_of_order:
-                pairs = sorted(pairs, key=lambda pair: pair[0])
-            for docnum, (weight, vbytes) in pairs:
-                yield fieldname, tbytes, docnum, weight, vbytes
-
-    def save(self):
-        if self.terms:
-            self.current = list(self._sorted_postings())
-        super().save()  # writes `current` as a sorted run
-
-    def iter_postings(self):
-        if not self.runs and not self.current:
-            return self._sorted_postings()
-        return self.items()  # saves what is in memory as a last run, merges the runs
-
-    def cleanup(self):
-        self.terms = {}
-        super().cleanup()
-
-
-class _FieldLengths:
-    """Document field lengths for the segment being written, from memory (as the segment will
-    store them: one byte each), so that writing the postings does not read the lengths column
-    back once per posting. Documents merged in from other segments fall back to that column."""
-
-    def __init__(self, lengths: dict[str, dict[int, int]], fallback):
-        self.lengths = lengths
-        self.fallback = fallback
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        length = self.lengths.get(fieldname, {}).get(docnum)
-        if length is None:
-            return self.fallback.doc_field_length(docnum, fieldname, default)
-        return length
-
-
-class ParleySegmentWriter(SegmentWriter):
-    """Whoosh's SegmentWriter with a TermPool, the fast text fields' postings added a field at
-    a time, and field lengths kept in memory. What it writes is byte for byte what Whoosh's
-    writer writes for the same documents."""
-
-    def __init__(self, ix, **kwargs):
-        super().__init__(ix, **kwargs)
-        self._parley_setup(kwargs.get("limitmb", 128))
-
-    def _parley_setup(self, limitmb: int) -> None:
-        self.pool = TermPool(self._tempstorage, self.newsegment, limitmb=limitmb)
-        self._lengths: dict[str, dict[int, int]] = {}
-        self._quantised: dict[int, int] = {}
-        self._only_fast = True  # every document went through add_document's own path
-
-    def add_reader(self, reader):
-        self._only_fast = False  # a merged segment: its lengths are in the column only
-        super().add_reader(reader)
-
-    def add_document(self, **fields):
-        schema = self.schema
-        if any(name.startswith("_") for name in fields) or any(
-            schema[name].vector or schema[name].separate_spelling()
-            for name in fields
-            if name in schema
-        ):
-            self._only_fast = False
-            return super().add_document(**fields)  # boosts, stored variants, vectors, spelling
-        self._check_state()
-        perdocwriter = self.perdocwriter
-        docnum = self.docnum
-        pool = self.pool
-        fieldnames = sorted(fields)
-        self._check_fields(schema, fieldnames)
-        perdocwriter.start_doc(docnum)
-        try:
-            for fieldname in fieldnames:
-                value = fields[fieldname]
-                if value is None:
-                    continue
-                field = schema[fieldname]
-                length = 0
-                if field.indexed:
-                    if isinstance(field, _FastText) and isinstance(value, str):
-                        length, postings = field.postings(value)
-                        pool.add_document_postings(fieldname, docnum, postings)
-                    else:
-                        for tbytes, freq, weight, vbytes in field.index(value):
-                            length += freq
-                            pool.add((fieldname, tbytes, docnum, weight, vbytes))
-                    if not field.scorable:
-                        length = 0
-                    if length:
-                        quantised = self._quantised.get(length)
-                        if quantised is None:
-                            quantised = byte_to_length(length_to_byte(length))
-                            self._quantised[length] = quantised
-                        self._lengths.setdefault(fieldname, {})[docnum] = quantised
-                perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
-                column = field.column_type
-                if column:
-                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(value))
-        except Exception:
-            perdocwriter.cancel_doc()
-            raise
-        perdocwriter.finish_doc()
-        self._added = True
-        self.docnum += 1
-
-    def _flush_segment(self):
-        self.perdocwriter.close()
-        pool = self.pool
-        if (
-            self._only_fast
-            and not pool.runs
-            and not pool.out_of_order
-            and type(self.fieldwriter) is W3FieldWriter
-        ):
-            self._write_postings_by_block()
-            self.fieldwriter.close()
-            return
-        fallback = self.per_document_reader()
-        try:
-            lengths = _FieldLengths(self._lengths, fallback)
-            self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
-            self.fieldwriter.close()
-        finally:
-            fallback.close()
-
-    def _write_postings_by_block(self) -> None:
-        """What Whoosh's FieldWriter.add_postings does with one call chain per posting, a
-        block (up to `blocklimit` postings) at a time: filling the W3 postings writer's block
-        buffers and statistics exactly as its add_posting() would, then letting it write."""
-        fieldwriter = self.fieldwriter
-        terms = self.pool.terms
-        self.pool.terms = {}
-        by_field: dict[str, list[bytes]] = {}
-        for fieldname, tbytes in terms:
-            by_field.setdefault(fieldname, []).append(tbytes)
-        for fieldname in sorted(by_field):
-            fieldobj = self.schema[fieldname]
-            fieldwriter.start_field(fieldname, fieldobj)
-            writer = fieldwriter._postwriter
-            limit = writer._blocklimit
-            lengths = self._lengths.get(fieldname) if fieldobj.scorable else None
-            for tbytes in sorted(by_field[fieldname]):
-                entry = terms.pop((fieldname, tbytes))
-                fieldwriter.start_term(tbytes)
-                docnums = entry[::2]
-                values = entry[1::2]
-                for start in range(0, len(docnums), limit):
-                    if len(writer._ids) >= limit:
-                        writer._write_block()
-                    block_docnums = docnums[start : start + limit]
-                    block_values = values[start : start + limit]
-                    weights = [weight for weight, _ in block_values]
-                    writer._ids.extend(block_docnums)
-                    writer._weights.extend(weights)
-                    heaviest = max(weights)
-                    if heaviest > writer._maxweight:
-                        writer._maxweight = heaviest
-                    writer._values.extend(vbytes for _, vbytes in block_values if vbytes)
-                    if lengths:
-                        known = [n for n in map(lengths.get, block_docnums) if n]
-                        if known:
-                            shortest, longest = min(known), max(known)
-                            if writer._minlength is None or shortest < writer._minlength:
-                                writer._minlength = shortest
-                            if longest > writer._maxlength:
-                                writer._maxlength = longest
-                fieldwriter.finish_term()
-            fieldwriter.finish_field()
-
-
-class _ParleySubWriterTask(SubWriterTask):
-    """Whoosh's sub-writer process with a ParleySegmentWriter, each writing its own segment."""
-
-    def __init__(self, *args, schema=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.schema = schema
-
-    def run(self):
-        ix = self.storage.open_index(self.indexname, schema=self.schema)
-        writer = self.writer = ParleySegmentWriter(ix, _lk=False, **self.kwargs)
-        while self.running:
-            jobinfo = self.jobqueue.get()
-            if jobinfo is None:
-                break
-            self._process_file(*jobinfo)
-        if not self.running:
-            writer.cancel()
-        else:
-            segment = writer._finalize_segment()
-            self.resultqueue.put((None, writer.pool.fieldnames, segment), timeout=5)
-
-
-class ParleyMpWriter(MpWriter, ParleySegmentWriter):
-    """Whoosh's multi-process writer (one segment per process) over ParleySegmentWriters."""
-
-    def __init__(self, ix, procs: int, batchsize: int = 200, limitmb: int = 128, **kwargs):
-        MpWriter.__init__(
-            self, ix, procs=procs, batchsize=batchsize, multisegment=True, limitmb=limitmb, **kwargs
-        )
-        self._parley_setup(limitmb)
-
-    def _new_task(self):
-        task = _ParleySubWriterTask(
-            self.storage,
-            self.indexname,
-            self.jobqueue,
-            self.resultqueue,
-            self.subargs,
-            True,
-            schema=self.schema,
-        )
-        self.tasks.append(task)
-        task.start()
-        return task
 
 
 class ParleyWhooshBackend(WhooshSearchBackend):
@@ -691,12 +259,7 @@ class ParleyWhooshBackend(WhooshSearchBackend):
         for docnum, score in top:
             stored = searcher.stored_fields(docnum)
             hits.append(
-                hit_from_stored(
-                    int(stored[DJANGO_ID]),
-                    stored,
-                    build_snippet(stored.get("text", ""), query.clauses),
-                    score=score,
-                )
+                hit_from_document(int(stored[DJANGO_ID]), stored, query.clauses, score=score)
             )
         facets: dict[str, list[tuple[str, int]]] = {}
         if query.facets:

@@ -1,20 +1,17 @@
-"""Keeps the search index true: every change to what a search shows reaches the index after the
+"""Keeps an engine's index true: every change to what a search shows reaches the index after the
 transaction commits, never half-way, and is never lost.
 
 The signal processor notes which turns a change touches (a turn saved or deleted; a transcript's
 turns when it is saved, unpublished or deleted; a speaker's turns when renamed or merged; a turn's
-topic tags) and, once the outermost transaction commits, asks the index to re-read exactly those
-turns from the database. A turn that is gone, unpublished or not speech leaves the index.
+topic tags) and, once the outermost transaction commits, asks the engine to bring exactly those
+turns up to date (`SearchEngine.update`): a turn that is gone, unpublished or not speech leaves
+the index. An engine that keeps its own index in the database (`keeps_own_index`: PostgreSQL,
+whose triggers write it in the same transaction) needs none of this.
 
 Code that changes rows without signals (QuerySet.update(), bulk_create(), raw SQL) calls
-`reindex_turns(ids)` or `reindex_transcript(transcript)` afterwards; they also wait for the
-commit. A bulk ingest wraps its work in `deferred_indexing()` so that the index is written once,
-in large batches, at the end.
-
-With the Whoosh backend, updates go through a journal of pending turn ids next to the index
-(archive.search_backend.PendingTurns): when another process holds the index's writer lock (an
-update_index, another ingest) for more than a few seconds, the request carries on and a
-background thread in this process, or whichever writer gets the lock first, applies them.
+`reindex_turns(ids)`, `reindex_transcript(transcript)` or `reindex_speakers(ids)` afterwards;
+they also wait for the commit. A bulk ingest wraps its work in `bulk_indexing()`, so that the
+index is written once, in large batches, at the end, and the engine does what a large load needs.
 """
 
 from __future__ import annotations
@@ -24,16 +21,14 @@ import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import signals
-from haystack import connections
 from haystack.signals import BaseSignalProcessor
 
-log = logging.getLogger(__name__)
+from archive.models import Speaker, Transcript, Turn, TurnTopic
+from archive.search.engine import get_engine
 
-SYNC_WAIT = 3.0  # seconds a request waits for the index writer before handing over to a thread
-BACKGROUND_WAIT = 600.0
+log = logging.getLogger(__name__)
 
 _local = threading.local()
 
@@ -55,8 +50,6 @@ class _Pending:
         return taken
 
     def turn_ids(self) -> set[int]:
-        from archive.models import Turn
-
         ids = set(self.turns)
         if self.transcripts:
             ids.update(
@@ -79,11 +72,8 @@ def _pending(using: str) -> _Pending:
 def _schedule(using: str = "default", *, turns=(), transcripts=(), speakers=()) -> None:
     """Remember what changed and index it when the current transaction commits (at once when
     there is none). Every call registers a callback; the first to run takes everything, so a
-    rolled-back savepoint never strands a change.
-
-    With the PostgreSQL engine the database keeps its own search vectors (a trigger, in the same
-    transaction), so there is no haystack index to keep and nothing to schedule."""
-    if settings.PARLEY_SEARCH_ENGINE == "postgres":
+    rolled-back savepoint never strands a change."""
+    if get_engine().keeps_own_index:
         return
     pending = _pending(using)
     pending.turns.update(int(pk) for pk in turns if pk is not None)
@@ -98,63 +88,11 @@ def _flush(using: str) -> None:
         return
     try:
         turn_ids = pending.take().turn_ids()
-        sync_index(turn_ids)
+        if turn_ids:
+            get_engine().update(turn_ids)
     except Exception:
         # The data is committed; the index catches up through the journal or check_index.
         log.exception("Updating the search index failed")
-
-
-def sync_index(turn_ids: Iterable[int], *, wait: float = SYNC_WAIT) -> None:
-    """Make every haystack connection's index agree with the database for these turns, now."""
-    turn_ids = set(turn_ids)
-    if not turn_ids:
-        return
-    for alias in connections.connections_info:
-        backend = connections[alias].get_backend()
-        if hasattr(backend, "sync_turns"):
-            if not backend.sync_turns(turn_ids, wait=wait):
-                _flush_in_background(backend)
-        else:
-            _sync_generic(alias, backend, turn_ids)
-
-
-def _sync_generic(alias: str, backend, turn_ids: set[int]) -> None:
-    """Any other haystack backend: update what should be there, remove the rest."""
-    from archive.models import Turn
-
-    index = connections[alias].get_unified_index().get_index(Turn)
-    turns = list(index.index_queryset(using=alias).filter(pk__in=turn_ids))
-    if turns:
-        backend.update(index, turns)
-    for pk in turn_ids - {turn.pk for turn in turns}:
-        backend.remove(f"archive.turn.{pk}")
-
-
-_background_lock = threading.Lock()
-_background_running: set[int] = set()
-
-
-def _flush_in_background(backend) -> None:
-    """Another process holds the index; apply the journal when it lets go, off the request."""
-    with _background_lock:
-        if id(backend) in _background_running:
-            return
-        _background_running.add(id(backend))
-
-    def run():
-        from django.db import connections as db_connections
-
-        try:
-            if not backend.flush_pending(wait=BACKGROUND_WAIT):
-                log.warning("The search index stayed locked; pending updates wait in the journal")
-        except Exception:
-            log.exception("Applying pending search index updates failed")
-        finally:
-            with _background_lock:
-                _background_running.discard(id(backend))
-            db_connections.close_all()
-
-    threading.Thread(target=run, name="parley-index-flush", daemon=True).start()
 
 
 def reindex_turns(turn_ids: Iterable[int], using: str = "default") -> None:
@@ -165,8 +103,6 @@ def reindex_turns(turn_ids: Iterable[int], using: str = "default") -> None:
 
 def reindex_transcript(transcript, using: str = "default") -> None:
     """Re-read all of a transcript's turns into the index after the transaction commits."""
-    from archive.models import Turn
-
     _schedule(
         using,
         turns=list(Turn.objects.filter(transcript_id=transcript.pk).values_list("pk", flat=True)),
@@ -180,10 +116,10 @@ def reindex_speakers(speaker_ids: Iterable[int], using: str = "default") -> None
 
 
 @contextmanager
-def deferred_indexing():
-    """Hold index updates until the block ends, then write them in one batch (bulk ingest).
-
-    Changes committed inside the block are remembered; nothing is lost if the block raises."""
+def bulk_indexing():
+    """Hold index updates until the block ends, then write them in one batch, and let the engine
+    do what a large load needs (`after_bulk_load`). Changes committed inside the block are
+    remembered; nothing is lost if the block raises."""
     _pending("default")
     _local.deferred += 1
     try:
@@ -196,14 +132,14 @@ def deferred_indexing():
                     _flush(using)
                 else:
                     transaction.on_commit(lambda using=using: _flush(using), using=using)
+    if not _local.deferred:
+        get_engine().after_bulk_load()
 
 
 class OnCommitSignalProcessor(BaseSignalProcessor):
     """Haystack's signal processor for Parley: see the module docstring."""
 
     def setup(self):
-        from archive.models import Speaker, Transcript, Turn, TurnTopic
-
         signals.post_save.connect(self.turn_changed, sender=Turn)
         signals.post_delete.connect(self.turn_changed, sender=Turn)
         signals.post_save.connect(self.transcript_saved, sender=Transcript)
@@ -214,8 +150,6 @@ class OnCommitSignalProcessor(BaseSignalProcessor):
         signals.m2m_changed.connect(self.tags_changed, sender=Turn.topics.through)
 
     def teardown(self):
-        from archive.models import Speaker, Transcript, Turn, TurnTopic
-
         signals.post_save.disconnect(self.turn_changed, sender=Turn)
         signals.post_delete.disconnect(self.turn_changed, sender=Turn)
         signals.post_save.disconnect(self.transcript_saved, sender=Transcript)
@@ -253,44 +187,3 @@ class OnCommitSignalProcessor(BaseSignalProcessor):
             _schedule(using or "default", turns=pk_set or ())
         else:
             _schedule(using or "default", turns=[instance.pk])
-
-
-class IndexReport:
-    """What differs between the database and the search index, by turn id."""
-
-    def __init__(self, expected: int, indexed: int, missing, stale, extra):
-        self.expected, self.indexed = expected, indexed
-        self.missing, self.stale, self.extra = set(missing), set(stale), set(extra)
-
-    @property
-    def differing(self) -> set[int]:
-        return self.missing | self.stale | self.extra
-
-    @property
-    def ok(self) -> bool:
-        return not self.differing
-
-
-def compare_index(using: str = "default") -> IndexReport:
-    """Compare every published speech turn's document (by its digest) with the index."""
-    from archive.models import Turn
-
-    backend = connections[using].get_backend()
-    if not hasattr(backend, "stored_digests"):
-        raise NotImplementedError("check_index needs archive.search_backend.ParleyWhooshEngine.")
-    index = connections[using].get_unified_index().get_index(Turn)
-    indexed = backend.stored_digests()
-    expected: dict[int, str] = {}
-    queryset = index.index_queryset(using=using).order_by("pk")
-    last = 0
-    while True:  # in batches by primary key, so memory stays flat on a big archive
-        batch = list(queryset.filter(pk__gt=last)[:2000])
-        if not batch:
-            break
-        for turn in batch:
-            expected[turn.pk] = index.prepare(turn)["digest"]
-        last = batch[-1].pk
-    missing = expected.keys() - indexed.keys()
-    extra = indexed.keys() - expected.keys()
-    stale = {pk for pk in expected.keys() & indexed.keys() if expected[pk] != indexed[pk]}
-    return IndexReport(len(expected), len(indexed), missing, stale, extra)

@@ -13,8 +13,8 @@ What a person can type (explained on the search page):
     kind:briefing                 a kind of transcript (interview, briefing, remarks ...)
 
 The parser never fails: whatever it cannot use it leaves out, and says so in `notes`, which the
-page shows to the reader. Curly quotes and apostrophes are folded to straight ones, control
-characters are dropped, and overlong queries are cut.
+page shows to the reader. Quote, apostrophe and dash styles are folded as the index folds them
+(archive.search.analysis), control characters are dropped, and overlong queries are cut.
 """
 
 from __future__ import annotations
@@ -26,40 +26,14 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from archive.search.analysis import fold
+
 MAX_QUERY_LENGTH = 500
 MAX_CLAUSES = 20
 FILTER_NAMES = ("speaker", "topic", "kind", "after", "before")
 
-# Quote and apostrophe styles people paste from word processors and web pages.
-_QUOTES = str.maketrans(
-    {
-        "\u201c": '"',  # “
-        "\u201d": '"',  # ”
-        "\u201e": '"',  # „
-        "\u201f": '"',  # ‟
-        "\u00ab": '"',  # «
-        "\u00bb": '"',  # »
-        "\u2033": '"',  # ″
-        "\uff02": '"',  # fullwidth "
-        "\u2018": "'",  # ‘
-        "\u2019": "'",  # ’
-        "\u201a": "'",  # ‚
-        "\u201b": "'",  # ‛
-        "\u02bc": "'",  # ʼ
-        "\u2032": "'",  # ′
-        "\uff07": "'",  # fullwidth '
-        "`": "'",
-        "\u00b4": "'",  # ´
-    }
-)
-_DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\ufe63": "-", "\uff0d": "-"})
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _FILTER_RE = re.compile(r"^(?P<name>[A-Za-z]+):(?P<rest>.*)$", re.S)
-
-
-def normalise_text(text: str) -> str:
-    """Text with quote and apostrophe styles folded to ' and ", for the index and for queries."""
-    return text.translate(_QUOTES)
 
 
 def clean_query_text(text: str) -> str:
@@ -72,7 +46,7 @@ def clean_query_text(text: str) -> str:
             kept.append(" ")
         else:
             kept.append(char)
-    return " ".join("".join(kept).translate(_QUOTES).translate(_DASHES).split())
+    return " ".join(fold("".join(kept)).split())
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,516 @@
+"""A search as the reader sees it: the request from the form, the page of results with facets,
+notes and suggestions, and `run_search()`, the one entry point every view, feed and export uses.
+
+`run_search(SearchRequest) -> SearchPage` parses the query language (archive.search.query),
+merges the filters chosen in the form, resolves speaker and topic names to slugs through the
+database (only public speakers), asks the engine (archive.search.engine.get_engine), and dresses
+the answer for the page: facet values with labels and links that narrow the search, notes about
+anything that was ignored, and suggestions when nothing matched. It never raises for anything a
+person can type.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils.text import slugify
+
+from archive.models import Speaker, Topic, Transcript
+from archive.search.analysis import analyse
+from archive.search.engine import PER_PAGE, EngineQuery, Hit, SearchEngine, get_engine
+from archive.search.query import Clause, ParsedQuery, Term, merge_filters, parse_query
+
+log = logging.getLogger(__name__)
+
+SORTS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
+MAX_PAGE = 500  # deeper pages cost the engine much and help nobody
+FACET_NAMES = ("speaker", "topic", "year", "kind")
+FACET_TITLES = {
+    "speaker": "Speaker",
+    "topic": "Topic",
+    "year": "Year",
+    "kind": "Kind of transcript",
+}
+
+
+# --- The request, the page -----------------------------------------------------------------------
+
+
+@dataclass
+class SearchRequest:
+    """What the search form asks: the typed query plus the form's own controls."""
+
+    q: str = ""
+    speaker: str = ""
+    topic: str = ""
+    kind: str = ""
+    after: str = ""
+    before: str = ""
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = PER_PAGE
+    facets: bool = True
+
+    @classmethod
+    def from_querydict(cls, data) -> SearchRequest:
+        def one(name: str, limit: int = 200) -> str:
+            value = data.get(name, "")
+            return value[: limit * 50 if name == "q" else limit] if isinstance(value, str) else ""
+
+        sort = one("sort")
+        try:
+            page = int(one("page", 12) or 1)
+        except ValueError:
+            page = 1
+        return cls(
+            q=one("q"),
+            speaker=one("speaker"),
+            topic=one("topic"),
+            kind=one("kind"),
+            after=one("after"),
+            before=one("before"),
+            sort=sort if sort in SORTS else "relevance",
+            page=min(max(page, 1), MAX_PAGE),
+        )
+
+    def params(self, **changes) -> dict[str, str]:
+        """The GET parameters of this request (empty ones left out), with `changes`."""
+        values = {
+            "q": self.q,
+            "speaker": self.speaker,
+            "topic": self.topic,
+            "kind": self.kind,
+            "after": self.after,
+            "before": self.before,
+            "sort": "" if self.sort == "relevance" else self.sort,
+            "page": "" if self.page == 1 else str(self.page),
+        }
+        values.update({k: ("" if v is None else str(v)) for k, v in changes.items()})
+        return {k: v for k, v in values.items() if v}
+
+    def querystring(self, **changes) -> str:
+        return "?" + urlencode(self.params(**changes))
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    querystring: str
+    selected: bool = False
+
+
+@dataclass
+class Suggestion:
+    text: str  # what the link says
+    querystring: str
+
+
+@dataclass
+class SearchPage:
+    request: SearchRequest
+    parsed: ParsedQuery
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    total_is_estimate: bool = False
+    page: int = 1
+    num_pages: int = 0
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    active_filters: list[Suggestion] = field(default_factory=list)  # text + query without it
+    searched: bool = False  # false when there was nothing to search for
+    failed: bool = False
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def previous_querystring(self) -> str:
+        return self.request.querystring(page=self.page - 1 if self.page > 2 else "")
+
+    @property
+    def next_querystring(self) -> str:
+        return self.request.querystring(page=self.page + 1)
+
+    @property
+    def start_index(self) -> int:
+        return (self.page - 1) * self.request.per_page + 1 if self.hits else 0
+
+    @property
+    def end_index(self) -> int:
+        return self.start_index + len(self.hits) - 1 if self.hits else 0
+
+    @property
+    def facet_sections(self) -> list[tuple[str, str, list[FacetValue]]]:
+        return [
+            (name, FACET_TITLES[name], self.facets[name])
+            for name in FACET_NAMES
+            if self.facets.get(name)
+        ]
+
+    @property
+    def speakers_most(self) -> list[FacetValue]:
+        """Who says this most: the speaker facet, when there are words to count."""
+        if not self.parsed.positive_clauses:
+            return []
+        return self.facets.get("speaker", [])[:8]
+
+    def as_json(self) -> dict:
+        return {
+            "query": self.parsed.to_text() if self.searched else self.request.q,
+            "count": self.total,
+            "count_is_estimate": self.total_is_estimate,
+            "page": self.page,
+            "num_pages": self.num_pages,
+            "notes": self.notes,
+            "results": [hit.as_json() for hit in self.hits],
+            "facets": {
+                name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
+                for name, values in self.facets.items()
+            },
+            "suggestions": [{"text": s.text, "query": s.querystring} for s in self.suggestions],
+        }
+
+
+# --- Resolving names to slugs --------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return analyse(text, exact=True)
+
+
+def resolve_speakers(values: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
+    """Speaker slugs for speaker: values (a slug, or words of the name or of an alias), among
+    public speakers; and notes for values that matched nobody."""
+    slugs: list[str] = []
+    notes: list[str] = []
+    for value in values:
+        words = _words(value)
+        if not words:
+            notes.append(f"“{value[:60]}” names no speaker.")
+            continue
+        slug = slugify(value)
+        condition = (
+            Q(slug=slug) | Q(name__icontains=words[0]) | Q(aliases__label__icontains=words[0])
+        )
+        candidates = [
+            speaker
+            for speaker in Speaker.objects.public()
+            .filter(condition)
+            .distinct()
+            .prefetch_related("aliases")[:200]
+            if speaker.slug == slug
+            or any(
+                set(words) <= set(_words(name))
+                for name in [speaker.name] + [alias.label for alias in speaker.aliases.all()]
+            )
+        ]
+        found = [speaker.slug for speaker in candidates[:20]]
+        if found:
+            slugs.extend(found)
+        else:
+            notes.append(f"No speaker matches “{value[:60]}”.")
+    return tuple(dict.fromkeys(slugs)), notes
+
+
+def resolve_topics(values: Sequence[str]) -> tuple[list[tuple[str, ...]], list[str]]:
+    """For each topic: value, the topic slugs it may mean (slug, or name); notes for unknowns."""
+    groups: list[tuple[str, ...]] = []
+    notes: list[str] = []
+    for value in values:
+        slug = slugify(value)
+        words = _words(value)
+        condition = Q(slug=slug) | Q(name__iexact=value.strip())
+        if words:
+            condition |= Q(name__icontains=words[0])
+        found = [
+            topic.slug
+            for topic in Topic.objects.filter(condition)
+            if topic.slug == slug or (words and _words(topic.name) == words)
+        ]
+        if not found and words:
+            # Any word of the name, when that names exactly one topic (topic:nuclear).
+            loose = [
+                topic.slug
+                for topic in Topic.objects.filter(condition)
+                if set(words) <= set(_words(topic.name))
+            ]
+            found = loose
+        if found:
+            groups.append(tuple(found))
+        else:
+            notes.append(f"No topic matches “{value[:60]}”.")
+    return groups, notes
+
+
+def resolve_kinds(values: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
+    kinds: list[str] = []
+    notes: list[str] = []
+    known = {value: value for value in Transcript.Kind.values}
+    for value, label in Transcript.Kind.choices:
+        known[slugify(label)] = value
+        known[slugify(label).replace("press-", "")] = value
+    known["conference"] = Transcript.Kind.PRESS_CONFERENCE
+    for value in values:
+        kind = known.get(slugify(value)) or known.get(slugify(value).rstrip("s"))
+        if kind:
+            kinds.append(kind)
+        else:
+            notes.append(
+                f"“{value[:40]}” is not a kind of transcript; try one of "
+                + ", ".join(Transcript.Kind.values)
+                + "."
+            )
+    return tuple(dict.fromkeys(kinds)), notes
+
+
+# --- run_search ------------------------------------------------------------------------------------
+
+
+def run_search(request: SearchRequest, *, engine: SearchEngine | None = None) -> SearchPage:
+    """Answer a search request. Never raises for anything a person can type."""
+    parsed = parse_query(request.q)
+    parsed = merge_filters(
+        parsed,
+        speakers=[request.speaker] if request.speaker else [],
+        topics=[request.topic] if request.topic else [],
+        kinds=[request.kind] if request.kind else [],
+        after=request.after,
+        before=request.before,
+    )
+    page = SearchPage(request=request, parsed=parsed, notes=list(parsed.notes))
+    page.active_filters = _active_filters(request, parsed)
+    if parsed.is_empty:
+        return page
+    if not parsed.positive_clauses and not parsed.has_filters:
+        page.searched = True
+        return page
+
+    speaker_slugs: tuple[str, ...] | None = None
+    impossible = False
+    if parsed.speakers:
+        speaker_slugs, notes = resolve_speakers(parsed.speakers)
+        page.notes.extend(notes)
+        impossible |= not speaker_slugs
+    topic_groups, notes = resolve_topics(parsed.topics)
+    page.notes.extend(notes)
+    impossible |= len(topic_groups) < len(parsed.topics)
+    kinds, notes = resolve_kinds(parsed.kinds)
+    page.notes.extend(notes)
+    impossible |= bool(parsed.kinds) and not kinds
+    impossible |= bool(parsed.after and parsed.before and parsed.after > parsed.before)
+
+    page.searched = True
+    try:
+        engine = engine or get_engine()
+    except Exception:
+        log.exception("No search engine %r", settings.PARLEY_SEARCH_ENGINE)
+        page.failed = True
+        page.notes.append("Search is unavailable just now; please try again in a moment.")
+        return page
+    # A topic: value matching several topics (topic:nuclear) asks for any of them; the engine's
+    # topic_slugs are all required, so such a value keeps only its first match and says so.
+    topic_slugs = []
+    for group in topic_groups:
+        topic_slugs.append(group[0])
+        if len(group) > 1:
+            page.notes.append(f"Several topics match; searching “{group[0]}”.")
+    query = EngineQuery(
+        clauses=parsed.clauses,
+        speaker_slugs=speaker_slugs,
+        topic_slugs=tuple(topic_slugs),
+        kinds=kinds,
+        after=parsed.after,
+        before=parsed.before,
+        sort=request.sort,
+        offset=(request.page - 1) * request.per_page,
+        limit=request.per_page,
+        facets=request.facets,
+    )
+    if not impossible:
+        try:
+            result = engine.search(query)
+        except Exception:
+            log.exception("Search failed for %r", request.q[:200])
+            page.failed = True
+            page.notes.append("Search is unavailable just now; please try again in a moment.")
+            return page
+        if request.page > 1 and not result.hits and result.total:
+            # Past the last page: show the last one.
+            last = max(1, -(-result.total // request.per_page))
+            request = replace(request, page=last)
+            page.request = request
+            query = replace(query, offset=(last - 1) * request.per_page)
+            result = engine.search(query)
+        page.hits = result.hits
+        page.total = result.total
+        page.total_is_estimate = result.approximate
+        page.notes.extend(n for n in result.notes if n not in page.notes)
+        page.facets = _facet_values(request, parsed, result.facets)
+    page.page = request.page
+    page.num_pages = min(MAX_PAGE, -(-page.total // request.per_page)) if page.total else 0
+    if page.total == 0:
+        page.suggestions = _suggestions(request, parsed, engine)
+    return page
+
+
+def _active_filters(request: SearchRequest, parsed: ParsedQuery) -> list[Suggestion]:
+    """Each filter in force, with the query that drops it."""
+    found = []
+    for name, values in (
+        ("speaker", parsed.speakers),
+        ("topic", parsed.topics),
+        ("kind", parsed.kinds),
+    ):
+        for value in values:
+            found.append(Suggestion(f"{name}: {value}", _without(request, parsed, name)))
+    for name in ("after", "before"):
+        value = getattr(parsed, name)
+        if value:
+            found.append(
+                Suggestion(f"{name}: {value.isoformat()}", _without(request, parsed, name))
+            )
+    return found
+
+
+def _without(request: SearchRequest, parsed: ParsedQuery, *names: str) -> str:
+    """The query string of this search without the named filters, typed or chosen."""
+    text_only = parse_query(request.q).without(*names)
+    changes = {
+        name: "" for name in names if name in ("speaker", "topic", "kind", "after", "before")
+    }
+    return request.querystring(q=text_only.to_text(), page="", **changes)
+
+
+def _facet_values(
+    request: SearchRequest, parsed: ParsedQuery, facets: dict[str, list[tuple[str, int]]]
+) -> dict[str, list[FacetValue]]:
+    labels: dict[str, dict[str, str]] = {
+        "speaker": dict(
+            Speaker.objects.filter(slug__in=[v for v, _ in facets.get("speaker", [])]).values_list(
+                "slug", "name"
+            )
+        ),
+        "topic": dict(
+            Topic.objects.filter(slug__in=[v for v, _ in facets.get("topic", [])]).values_list(
+                "slug", "name"
+            )
+        ),
+        "kind": dict(Transcript.Kind.choices),
+    }
+    base_q = parse_query(request.q)
+    out: dict[str, list[FacetValue]] = {}
+    for name in FACET_NAMES:
+        values = []
+        for value, count in facets.get(name, []):
+            if name == "speaker":
+                qs = request.querystring(
+                    q=base_q.without("speaker").to_text(), speaker=value, page=""
+                )
+                selected = len(parsed.speakers) == 1 and request.speaker == value
+            elif name == "topic":
+                qs = request.querystring(topic=value, page="")
+                selected = value in parsed.topics or request.topic == value
+            elif name == "year":
+                qs = request.querystring(
+                    q=base_q.without("after", "before").to_text(),
+                    after=f"{value}-01-01",
+                    before=f"{value}-12-31",
+                    page="",
+                )
+                selected = bool(
+                    parsed.after
+                    and parsed.before
+                    and parsed.after.year == parsed.before.year == int(value or 0)
+                )
+            else:
+                qs = request.querystring(q=base_q.without("kind").to_text(), kind=value, page="")
+                selected = request.kind == value
+            label = labels.get(name, {}).get(value, value)
+            values.append(FacetValue(value, label, count, qs, selected))
+        if name == "year":
+            values.sort(key=lambda v: v.value, reverse=True)
+        out[name] = values
+    return out
+
+
+def _suggestions(
+    request: SearchRequest, parsed: ParsedQuery, engine: SearchEngine
+) -> list[Suggestion]:
+    """What to try when nothing matched: a spelling correction, then dropping each filter."""
+    suggestions: list[Suggestion] = []
+    words = [
+        term.text
+        for clause in parsed.clauses
+        if not clause.exclude
+        for term in clause.terms
+        if not term.phrase
+    ]
+    words += [
+        word
+        for clause in parsed.clauses
+        if not clause.exclude
+        for term in clause.terms
+        if term.phrase
+        for word in term.text.split()
+    ]
+    if words:
+        try:
+            corrections = engine.suggest_spelling(words[:10])
+        except Exception:
+            log.exception("Spelling suggestion failed")
+            corrections = {}
+        if corrections:
+            typed = parse_query(request.q)
+            clauses = tuple(
+                Clause(
+                    tuple(
+                        Term(
+                            " ".join(corrections.get(w, w) for w in t.text.split())
+                            if t.phrase
+                            else corrections.get(t.text, t.text),
+                            t.phrase,
+                        )
+                        for t in c.terms
+                    ),
+                    c.exclude,
+                )
+                for c in typed.clauses
+            )
+            corrected = replace(typed, clauses=clauses).to_text()
+            if corrected != typed.to_text():
+                suggestions.append(
+                    Suggestion(
+                        f"Did you mean: {corrected}", request.querystring(q=corrected, page="")
+                    )
+                )
+    for name in ("speaker", "topic", "kind"):
+        if getattr(parsed, f"{name}s"):
+            suggestions.append(
+                Suggestion(f"Search without the {name} filter", _without(request, parsed, name))
+            )
+    if parsed.after or parsed.before:
+        suggestions.append(
+            Suggestion("Search all dates", _without(request, parsed, "after", "before"))
+        )
+    phrases = [t for c in parsed.clauses for t in c.terms if t.phrase and not c.exclude]
+    if phrases:
+        loose = parse_query(request.q.replace('"', " ").replace("“", " ").replace("”", " "))
+        suggestions.append(
+            Suggestion(
+                "Search the words without quotes", request.querystring(q=loose.to_text(), page="")
+            )
+        )
+    return suggestions

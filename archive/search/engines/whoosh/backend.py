@@ -33,13 +33,6 @@ from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
-from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.fields import STORED
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import EmptyIndexError, LockError
-from whoosh.matching.wrappers import MultiMatcher
-from whoosh.reading import TermNotFound
 
 from archive.search.analysis import analyse
 from archive.search.documents import hit_from_document, order_key
@@ -47,6 +40,13 @@ from archive.search.engine import EngineQuery, EngineResult
 from archive.search.engines.whoosh.journal import PendingTurns
 from archive.search.engines.whoosh.schema import parley_fields
 from archive.search.engines.whoosh.writer import ParleyMpWriter, ParleySegmentWriter
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.fields import STORED
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import EmptyIndexError, LockError
+from whoosh.matching.wrappers import MultiMatcher
+from whoosh.reading import TermNotFound
 
 TURN_PREFIX = "archive.turn."
 MULTIPROCESS_THRESHOLD = 2000  # documents in one batch before the writer uses both cores
@@ -143,6 +143,7 @@ class ParleyWhooshBackend(WhooshSearchBackend):
 
     def setup(self):
         from haystack import connections
+
         from whoosh.qparser import QueryParser
 
         os.makedirs(self.path, exist_ok=True)

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.ingest.parse import ParseError, parse_text
-from archive.ingest.reading import parse_file
+from archive.ingest.parse import ParseError, parse_file, parse_text
 
 DATA = Path(__file__).parent / "data"
 PROBES = DATA / "parse"  # transcripts in the styles of other governments and pasted pages

@@ -28,48 +28,11 @@ from archive.ingest.labels import (
     names_office_holder,
     split_label,
 )
+from archive.ingest.parsed import ParsedTranscript, ParsedTurn, ParseError
+from archive.ingest.reading import read_transcript_file
 from archive.ingest.sources import SourceRule, detect_source, get_rule
 
-__all__ = ["ParseError", "ParsedTranscript", "ParsedTurn", "parse_text"]
-
-
-class ParseError(ValueError):
-    """The text cannot be read as a transcript; ``line`` points at the problem when known."""
-
-    def __init__(self, message: str, line: int | None = None) -> None:
-        self.message = message
-        self.line = line
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}" if self.line else self.message
-
-
-@dataclass
-class ParsedTurn:
-    position: int
-    label: str
-    text: str
-    kind: str
-    line: int
-
-    @property
-    def paragraphs(self) -> list[str]:
-        return self.text.split("\n\n") if self.text else []
-
-
-@dataclass
-class ParsedTranscript:
-    title: str | None
-    date: datetime.date | None
-    location: str | None
-    source_url: str | None
-    source_name: str | None
-    kind: str | None
-    language: str
-    turns: list[ParsedTurn]
-    warnings: list[str] = field(default_factory=list)
-    header: list[str] = field(default_factory=list)
+__all__ = ["ParseError", "ParsedTranscript", "ParsedTurn", "parse_file", "parse_text"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -1034,3 +997,11 @@ def parse_text(
         warnings=warnings,
         header=header.lines,
     )
+
+
+def parse_file(path: Path, *, source: str | None = None) -> ParsedTranscript:
+    """Read and parse a file; the reader's warnings come first in the result's warnings."""
+    decoded = read_transcript_file(path)
+    parsed = parse_text(decoded.text, filename=Path(path).name, source=source, hints=decoded.hints)
+    parsed.warnings[:0] = decoded.warnings
+    return parsed

@@ -2,7 +2,7 @@
 
 The work is done in three steps, each a plain function below:
 
-1. ``_classify`` looks at every line alone: blank, time stamp / "END", raw HTML, a line that
+1. ``classify`` looks at every line alone: blank, time stamp / "END", raw HTML, a line that
    may start a speaker turn ("SECRETARY BLINKEN:", "Q    Thank you", "问："), or text.
    Mixed-case candidates ("Vladimir Putin:") are only accepted in ``_accept_labels``, which
    looks at the whole document (does the label recur? does it share a surname?), so that
@@ -28,6 +28,19 @@ from archive.ingest.labels import (
     names_office_holder,
     split_label,
 )
+from archive.ingest.lines import (
+    CJK,
+    CONNECTORS,
+    PARENTHETICAL,
+    STAMP,
+    TIME,
+    WORDS,
+    Line,
+    classify,
+    is_heading,
+    split_lines,
+    squash,
+)
 from archive.ingest.parsed import ParsedTranscript, ParsedTurn, ParseError
 from archive.ingest.reading import read_transcript_file
 from archive.ingest.sources import SourceRule, detect_source, get_rule
@@ -35,107 +48,12 @@ from archive.ingest.sources import SourceRule, detect_source, get_rule
 __all__ = ["ParseError", "ParsedTranscript", "ParsedTurn", "parse_file", "parse_text"]
 
 
-# --------------------------------------------------------------------------------------------
-# Text normalisation
-
-# Non-breaking and typographic spaces become plain spaces; zero-width characters go away.
-# (Two regexes rather than str.translate: translate with a table is slow on a 5 MB text.)
-_ODD_SPACES = re.compile(
-    "[\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u205f\u3000\t\f\v]"
-)
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
-
-
-def _split_lines(text: str) -> list[str]:
-    """Lines with every kind of space made plain and outer spaces removed; index = line - 1."""
-    text = _INVISIBLE.sub("", _ODD_SPACES.sub(" ", _NEWLINES.sub("\n", text)))
-    return [line.strip() for line in text.split("\n")]
-
-
-def _squash(text: str) -> str:
-    return " ".join(text.split())  # as _SPACES.sub(" ", text).strip(), several times faster
-
-
-# --------------------------------------------------------------------------------------------
-# Step 1: line classification
-
-_TIME = r"\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[AaPp]\.?\s*[Mm]\.?)?(?:\s+\(?[A-Z]{2,5}\)?)?"
-# A time alone ("2:14 p.m. EST", "[00:12:31]" from a video transcript) or an end marker.
-_STAMP = re.compile(
-    rf"^[*_\s]*(?:[(\[]?{_TIME}[)\]]?|END\.?(?:\s+{_TIME})?|ENDS?\.?|(?i:\(ends?\.?\))|-+\s*END\s*-+|#\s*#\s*#|###)[*_\s]*$"
-)
-# "[00:12:31] He will brief ..." : the time stamp of a video transcript goes, the words stay.
-_LEADING_STAMP = re.compile(r"^[(\[]\d{1,2}:\d{2}(?::\d{2})?[)\]]\s+(?=\S)")
-_HTML_ONLY = re.compile(r"^(?:<[^>]*>\s*)+$")
-
-# "Q    Thank you", "Q\u00a0 Thank you" (already a space), "Q: ...", a lone "Q", "Q (Inaudible.)",
-# "Q. Mr. President" (older US transcripts), "Q - Quelle est ..." (French ministry), and the
-# Spanish "P.- ¿Y el gas?" (pregunta, only with the dash).
-# A single space must be followed by something that cannot continue a sentence ("Q and A").
-_DASH = r"\.?\s*[-–—]+\s*(?=[^\s\-–—a-z\d])"
-_Q_LINE = re.compile(
-    rf"^(?P<label>Q|P(?={_DASH}))(?:\s*:\s*|(?P<dot>\.)(?:\s+(?=[^\sa-z])|$)|(?P<dash>{_DASH})"
-    r"|\s{2,}|\s(?=[^\sa-z])|$)(?P<rest>.*)$"
-)
-# The matching answer: "A. Same answer." or "R - La France ...". "A. Smith said" is prose, so
-# these are only candidates, accepted when the text also has "Q." or "Q -" questions.
-_ANSWER_LINE = re.compile(
-    rf"^(?P<label>[AR])(?:(?P<dot>\.)(?:\s+(?=[^\sa-z])|$)|(?P<dash>{_DASH}))(?P<rest>.*)$"
-)
-_COLON_LABEL = re.compile(
-    r"^(?P<label>[^:：()\[\]]{1,80}?)\s*(?P<note>[(\[][^()\[\]]{1,60}[)\]])?\s*[:：]\s*(?P<rest>.*)$"
-)
-# "**MR. PRICE:** Thanks" (markdown copied from a page) is read as "MR. PRICE: Thanks".
-_EMPHASIS = re.compile(r"^(\*\*|__)([^*_]{1,80}?)(?:([:：])\s*\1|\1\s*([:：]))")
 _WHOLE_EMPHASIS = re.compile(r"^(\*\*|__)([^*_]+)\1$")
-_CAPS_LABEL = re.compile(r"[^\W\d_][\w.'’\- &/]*")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-# Characters that make a short CJK phrase before "：" prose ("他说：") rather than a name.
-_CJK_PROSE = set("说讲道是的了我你他她它们这那和在有就也都而请")
-# ... and endings that introduce a quotation ("习近平主席强调：").
-_CJK_PROSE_ENDINGS = (
-    "强调",
-    "表示",
-    "指出",
-    "认为",
-    "宣布",
-    "称",
-    "介绍",
-    "透露",
-    "提到",
-    "回答",
-    "强調",
-)
 # A CJK label ending in a role ("法新社记者", "外交部发言人", "報道官") names a speaker even once;
 # a role followed by a short name ("外交部发言人赵立坚") too.
-_CJK_ROLE_WORDS = re.compile(
-    r"记者|記者|发言人|發言人|主持人|报道官|報道官|翻译|通訳|司会|대변인|기자"
-)
 _CJK_ROLE = re.compile(
     r"(?:记者|記者|问|問|答|发言人|發言人|主持人|报道官|報道官|翻译|通訳|司会|대변인|기자)(?:.{0,4})$"
 )
-_CONNECTORS = {
-    "of", "the", "for", "and", "on", "de", "del", "della", "der", "den", "van", "von", "da", "di",
-    "du", "des", "la", "le", "el", "al", "bin", "ibn", "y", "e", "zu", "dos", "das",
-}  # fmt: skip
-# First words of sentences that end in a colon ("So the question is:", "Here's how:").
-_PROSE_STARTS = {
-    "i", "i'm", "i’m", "we", "you", "he", "she", "it", "they", "the", "a", "an", "so", "and", "but",
-    "or", "if", "then", "this", "that", "these", "those", "here", "here's", "here’s", "there",
-    "to", "let", "let's", "let’s", "look", "now", "well", "first", "second", "third", "fourth",
-    "finally", "last", "lastly", "next", "note", "also", "again", "yes", "no", "ok", "okay",
-    "today", "tonight", "yesterday", "tomorrow", "in", "on", "at", "for", "with", "as", "from",
-    "by", "about", "what", "why", "how", "when", "where", "who", "which", "our", "my", "your",
-    "his", "her", "their", "its", "one", "two", "three", "all", "some", "many", "each", "every",
-    "please", "thank", "thanks", "just", "quick", "another", "other", "more", "update",
-    "example", "remember", "listen", "bottom", "point",
-}  # fmt: skip
-# Words that open an address, never a speaker label ("Mr. President, Distinguished Delegates:").
-_VOCATIVES = {
-    "excellencies", "excellency", "delegates", "colleagues", "friends", "ladies", "gentlemen",
-    "distinguished", "dear", "members", "guests", "everyone", "everybody", "folks",
-}  # fmt: skip
 # Role words accepted as labels even once; anonymous/answer labels come from labels.py.
 _ROLES = {
     "moderator", "interpreter", "translator", "operator", "host", "presenter", "interviewer",
@@ -143,73 +61,6 @@ _ROLES = {
     "主持人", "翻译", "司会", "moderador", "moderadora", "intérprete", "dolmetscher", "moderatorin",
     "ведущий", "модератор", "переводчик", "modérateur", "interprète", "modératrice",
 }  # fmt: skip
-
-
-@dataclass(slots=True)
-class _Line:
-    number: int  # 1-based line number in the decoded input
-    text: str
-    kind: str = "text"  # "blank" | "stamp" | "html" | "label" | "candidate" | "text"
-    label: str = ""
-    rest: str = ""
-    style: str = ""  # labels and candidates: "q", "answer", "caps", "caps-dot", "mixed", "cjk"
-    convention: str = ""  # "dot" for "Q." / "A.", "dash" for "Q -" / "R -"
-
-
-def _is_caps_label(label: str) -> bool:
-    """ "SECRETARY BLINKEN", "MS. JEAN-PIERRE", "JANE DOE, FINANCIAL TIMES" (name, outlet)."""
-    if "," in label:
-        name, _, outlet = label.partition(",")
-        outlet = outlet.strip()
-        return (
-            len(name.split()) <= 5
-            and 1 <= len(outlet.split()) <= 5
-            and not any(ch.isdigit() for ch in outlet)
-            and _is_caps_label(name.strip())
-            and _is_caps_label(outlet)
-        )
-    if len(label) > 60 or len(label.split()) > 8 or not _CAPS_LABEL.fullmatch(label):
-        return False
-    return label == label.upper() and label != label.lower()
-
-
-def _looks_like_name(label: str) -> bool:
-    """'Vladimir Putin', 'President of Russia Vladimir Putin', 'Question'; not 'So the answer is'.
-
-    One comma may separate a name and an office ("Shri Arindam Bagchi, Official Spokesperson").
-    """
-    if label.count(",") == 1:
-        first, second = (part.strip() for part in label.split(","))
-        return _looks_like_name(first) and _looks_like_name(second)
-    words = label.split()
-    if not 1 <= len(words) <= 6 or len(label) > 60:
-        return False
-    if any(ch in label for ch in ',;!?"“”«»') or words[0].casefold() in _PROSE_STARTS:
-        return False
-    if words[-1].casefold() in _CONNECTORS:
-        return False
-    for word in words:
-        if word.casefold() in _CONNECTORS:
-            continue
-        if word.casefold() in _VOCATIVES:
-            return False
-        core = word.lstrip("'‘’\"")
-        if core[:1].islower() and "-" in core:  # "al-Sudani", "bin-Zayed"
-            core = core.rsplit("-", 1)[-1]
-        first = core[:1]
-        if not first or not (first.isupper() or first.isdigit()):
-            return False
-    return words[0][:1].isupper()
-
-
-def _looks_like_cjk_label(label: str) -> bool:
-    compact = label.replace(" ", "")
-    if not 1 <= len(compact) <= 15 or not _CJK.search(compact):
-        return False
-    core = _CJK_ROLE_WORDS.sub("", compact)  # "報道官" is a role, though "道" may be prose
-    if any(ch in _CJK_PROSE for ch in core) or core.endswith(_CJK_PROSE_ENDINGS):
-        return False
-    return all(_CJK.match(ch) or ch in "·・•" for ch in compact)
 
 
 _NUMBERED = re.compile(r"\s*(?:#\s*)?\d+$")
@@ -221,111 +72,13 @@ def _is_role(label: str) -> bool:
     return is_anonymous(label) or is_answer_placeholder(label) or key in _ROLES
 
 
-def _is_heading(text: str) -> bool:
-    """ "Remarks at the OSCE Ministerial": title-cased words and no sentence punctuation."""
-    words = [w for w in text.split() if w[:1].isalpha() and w.casefold() not in _CONNECTORS]
-    if len(words) < 2 or text.rstrip().endswith((".", "?", "!", "…", ":", ",", ";")):
-        return False
-    return sum(1 for w in words if w[:1].isupper()) / len(words) >= 0.75
-
-
-def _classify(lines: list[str], rule: SourceRule) -> list[_Line]:
-    out: list[_Line] = []
-    for number, text in enumerate(lines, start=1):
-        if text[:1] in "[(":
-            text = _LEADING_STAMP.sub("", text)
-        line = _Line(number, text)
-        out.append(line)
-        if not text:
-            line.kind = "blank"
-        elif _STAMP.match(text):
-            line.kind = "stamp"
-        elif text[0] == "<" and _HTML_ONLY.match(text):
-            line.kind = "html"
-        elif (m := _Q_LINE.match(text)) is not None:
-            line.kind, line.label, line.rest, line.style = "label", m["label"], m["rest"], "q"
-            line.convention = "dot" if m["dot"] else "dash" if m["dash"] else ""
-        elif (m := _ANSWER_LINE.match(text)) is not None:
-            line.kind, line.label, line.rest, line.style = (
-                "candidate",
-                m["label"],
-                m["rest"],
-                "answer",
-            )
-            line.convention = "dot" if m["dot"] else "dash"
-        elif (m := _COLON_LABEL.match(_unemphasised(text))) is not None:
-            _classify_colon_line(line, m, rule)
-        elif (caps := _caps_dot_label(text)) is not None and not rule.is_non_speaker(caps[0]):
-            line.kind, line.style, line.convention = "candidate", "caps-dot", "dot"
-            line.label, line.rest = caps
-    return out
-
-
-def _unemphasised(text: str) -> str:
-    if text[0] not in "*_":
-        return text
-    return _EMPHASIS.sub(lambda m: m[2] + (m[3] or m[4]), text)
-
-
-def _caps_dot_label(text: str) -> tuple[str, str] | None:
-    """("THE PRESIDENT", "No, ...") for "THE PRESIDENT. No, ..."; "MR. PRICE. Good" too."""
-    words = text.split(" ", 8)
-    label_end = 0
-    for i, word in enumerate(words[:-1]):
-        if not (word == word.upper() and word != word.lower()):
-            break
-        if word.endswith(".") and len(word.rstrip(".")) > 1:
-            label_end = i + 1
-    if not label_end:
-        return None
-    label = " ".join(words[:label_end])[:-1]
-    rest = " ".join(words[label_end:])
-    first = rest.split(" ", 1)[0]
-    if first == first.upper() or not _is_caps_label(label):
-        return None  # an all-caps sentence or heading, not a label
-    return label, rest
-
-
-def _classify_colon_line(line: _Line, m: re.Match[str], rule: SourceRule) -> None:
-    label, rest = _squash(m["label"]), m["rest"]
-    if rest[:1] in "[(":
-        rest = _LEADING_STAMP.sub("", rest)
-    note = m["note"]
-    if note and _STAMP.match(note):
-        note = None  # "Speaker 1 (00:12:31):": the time goes
-    if note:
-        # "Emmanuel Macron (retranslated): ..." -> the note opens the turn's text.
-        rest = f"{note} {rest}".strip()
-    if not label or rule.is_non_speaker(label):
-        return
-    if _is_caps_label(label):
-        # An all-caps "LABEL: ALL CAPS HEADLINE" is a heading, not somebody speaking.
-        shouting = rest == rest.upper() and rest != rest.lower() and len(rest.split()) > 3
-        if not shouting:
-            line.kind, line.style = "label", "caps"
-    elif _looks_like_cjk_label(label):
-        line.kind, line.style = "candidate", "cjk"
-    elif _looks_like_name(label) and _may_follow_a_name(rest):
-        line.kind, line.style = "candidate", "mixed"
-    if line.kind != "text":
-        line.label, line.rest = label, rest
-
-
-def _may_follow_a_name(rest: str) -> bool:
-    """Could ``rest`` be somebody's words after "Name:"? Not when it continues a sentence
-    ("Germany: we will ..."), lists a figure ("Russia: 12 deaths") or is a heading
-    ("Secretary Blinken: Interview With Reuters")."""
-    first = rest[:1]
-    return not ((first.isalpha() and first.islower()) or first.isdigit() or _is_heading(rest))
-
-
 def _surname(label: str) -> str:
     """Last word of the name part ("" for a role such as "SENIOR ADMINISTRATION OFFICIAL")."""
     words = label_key(split_label(label).name).split()
     return words[-1] if words else ""
 
 
-def _second_chance(ln: _Line, surnames: set[str], named_mixed: bool, has_caps: bool) -> bool:
+def _second_chance(ln: Line, surnames: set[str], named_mixed: bool, has_caps: bool) -> bool:
     words = ln.label.split()
     if _surname(ln.label) in surnames:
         return True
@@ -340,22 +93,22 @@ def _second_chance(ln: _Line, surnames: set[str], named_mixed: bool, has_caps: b
         named_mixed
         and not has_caps
         and 2 <= len(words) <= 3
-        and not any(w.casefold() in _CONNECTORS for w in words)
+        and not any(w.casefold() in CONNECTORS for w in words)
         and (split_label(ln.label).title is None or names_office_holder(ln.label))
-        and not _is_heading(ln.rest)
+        and not is_heading(ln.rest)
     )
 
 
-def _names_someone(ln: _Line) -> bool:
+def _names_someone(ln: Line) -> bool:
     """A one-off label that names its speaker outright: "Foreign Minister Wang Yi:" (an office
     and a name) or "法新社记者：" (a CJK role). Not a heading ("Secretary Blinken: Remarks to the
     Press"), and not a one-word label."""
     if ln.style == "cjk":
         return bool(_CJK_ROLE.search(ln.label.replace(" ", "")))
-    return ln.style == "mixed" and names_office_holder(ln.label) and not _is_heading(ln.rest)
+    return ln.style == "mixed" and names_office_holder(ln.label) and not is_heading(ln.rest)
 
 
-def _accept_labels(lines: list[_Line]) -> None:
+def _accept_labels(lines: list[Line]) -> None:
     """Promote candidates that the whole document vouches for."""
     candidates = [ln for ln in lines if ln.kind == "candidate"]
     if not candidates:
@@ -365,7 +118,7 @@ def _accept_labels(lines: list[_Line]) -> None:
         key = label_key(ln.label)
         counts[key] = counts.get(key, 0) + 1
 
-    def vouched(ln: _Line) -> bool:
+    def vouched(ln: Line) -> bool:
         if ln.style in ("answer", "caps-dot"):
             return False  # decided below, from the questions around them
         if _is_role(ln.label) or _names_someone(ln):
@@ -400,7 +153,7 @@ def _accept_labels(lines: list[_Line]) -> None:
             ln.kind = "text"
 
 
-def _accept_answers(lines: list[_Line]) -> None:
+def _accept_answers(lines: list[Line]) -> None:
     """ "A." / "R -" answers and "THE PRESIDENT." labels, in transcripts whose questions use the
     same convention ("Q." / "Q -"). An answer answers a question: "A. Smith said ..." anywhere
     else is the initial of a name."""
@@ -450,7 +203,6 @@ _DATE_PATTERNS = [
     (re.compile(r"(?P<era>令和|平成)\s*(?P<y>\d{1,2}|元)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"), int),
 ]  # fmt: skip
 _ERAS = {"令和": 2018, "平成": 1988}
-_WORDS = re.compile(r"[^\W\d_]+")
 
 
 def _find_date(text: str) -> tuple[datetime.date, re.Match[str]] | None:
@@ -467,7 +219,7 @@ def _find_date(text: str) -> tuple[datetime.date, re.Match[str]] | None:
     return None
 
 
-_TIME_ANYWHERE = re.compile(_TIME)
+_TIME_ANYWHERE = re.compile(TIME)
 # Words that may stand next to a date on a date line: "Friday, December 3, 2021", "Published on".
 _DATE_FILLERS = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue",
@@ -505,17 +257,17 @@ def _split_date_line(text: str) -> tuple[datetime.date, str] | None:
         return None
     leftover = _CJK_DATE_FILLER.sub(" ", leftover)
     # Each CJK character counts as a word: "2021年12月3日外交部发言人..." is a title.
-    if len(_CJK.findall(leftover)) > 3:
+    if len(CJK.findall(leftover)) > 3:
         return None
     if cjk_place:
         return date, cjk_place
     parts = []
     for part in re.split(r"[,;|–—()]|\s-\s", leftover):
         part = part.strip(" .-")
-        if part and any(w.casefold() not in _DATE_FILLERS for w in _WORDS.findall(part)):
+        if part and any(w.casefold() not in _DATE_FILLERS for w in WORDS.findall(part)):
             parts.append(part)
     place = ", ".join(parts)
-    words = len(_WORDS.findall(place))
+    words = len(WORDS.findall(place))
     if not place:
         return date, ""
     if words <= 6 and all(_is_place_like(part) for part in parts):
@@ -545,7 +297,7 @@ def _is_place_like(text: str) -> bool:
     words = text.split()
     if not 1 <= len(words) <= 8 or len(text) > 80 or ":" in text or not text[0].isupper():
         return False
-    if text.casefold() in _KIND_WORDS or _STAMP.match(text) or _find_date(text):
+    if text.casefold() in _KIND_WORDS or STAMP.match(text) or _find_date(text):
         return False
     if any(is_office(part) for part in text.split(",")):
         return False  # a byline: "Ned Price, Department Spokesperson"
@@ -578,7 +330,6 @@ def _guess_kind(title: str | None) -> str | None:
 # --------------------------------------------------------------------------------------------
 # Step 2: header and footer
 
-_PARENTHETICAL = re.compile(r"^[(\[].*[)\]]$")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 # A sentence someone says or writes (not a title, date, place or byline).
 _SENTENCE = re.compile(r"[.?!…。？！][\"”’»)]?$")
@@ -590,7 +341,7 @@ def _is_spoken(text: str) -> bool:
     """A line that reads like speech or prose: a sentence, not a title or a place."""
     if not _SENTENCE.search(text) or _is_place_like(text):
         return False
-    return len(text.split()) >= 2 or len(_CJK.findall(text)) >= 4
+    return len(text.split()) >= 2 or len(CJK.findall(text)) >= 4
 
 
 @dataclass
@@ -607,7 +358,7 @@ class _Header:
 
 
 def _read_header(
-    lines: list[_Line], rule: SourceRule, hints: dict[str, str], wrapped: bool
+    lines: list[Line], rule: SourceRule, hints: dict[str, str], wrapped: bool
 ) -> _Header:
     """Title, date, location, stage directions and any introduction before the first turn.
 
@@ -621,7 +372,7 @@ def _read_header(
     parentheticals: dict[int, str] = {}  # index in kept -> stage direction
     pending_key: str | None = None
     for ln in lines:
-        text = _squash(_MARKDOWN_HEADING.sub("", ln.text).strip("*_ "))
+        text = squash(_MARKDOWN_HEADING.sub("", ln.text).strip("*_ "))
         if not text or ln.kind in ("html", "stamp") or rule.is_chrome(text):
             if ln.kind == "stamp" and text:
                 kept.append((ln.number, text))
@@ -643,7 +394,7 @@ def _read_header(
             notes.add(len(kept))
         elif rule.is_boilerplate(text) or text.casefold() in _KIND_WORDS:
             notes.add(len(kept))
-        elif _PARENTHETICAL.match(text) and not _find_date(text) and len(text.split()) >= 2:
+        elif PARENTHETICAL.match(text) and not _find_date(text) and len(text.split()) >= 2:
             parentheticals[len(kept)] = text
         kept.append((ln.number, text))
 
@@ -722,7 +473,7 @@ def _find_places(
         text = texts[i]
         if len(places) == 3:
             break
-        if _STAMP.match(text) or _date_line(text) or _PARENTHETICAL.match(text):
+        if STAMP.match(text) or _date_line(text) or PARENTHETICAL.match(text):
             continue
         if i in notes:
             continue  # boilerplate ("E&OE") or a kind of event ("Transcript") is no place
@@ -762,10 +513,10 @@ def _pick_title(texts: list[str], hint: str | None, notes: set[int]) -> int | No
 
 
 def _hinted_title(hints: dict[str, str]) -> str | None:
-    return _squash(hints["title"]) if hints.get("title") else None
+    return squash(hints["title"]) if hints.get("title") else None
 
 
-def _footer_start(lines: list[_Line], last_label: int, rule: SourceRule) -> int:
+def _footer_start(lines: list[Line], last_label: int, rule: SourceRule) -> int:
     """Index of the first footer line after the last turn's label line (len(lines) if none)."""
     for i in range(last_label + 1, len(lines)):
         if lines[i].kind != "blank" and rule.is_footer_marker(lines[i].text):
@@ -784,7 +535,7 @@ def _is_link_like(text: str) -> bool:
         return False
     if words[0].casefold().strip(",") in _CLOSINGS:
         return False
-    content = [w for w in words if w.casefold() not in _CONNECTORS and w[:1].isalpha()]
+    content = [w for w in words if w.casefold() not in CONNECTORS and w[:1].isalpha()]
     if not content:
         return False
     capitalised = sum(1 for w in content if w[:1].isupper())
@@ -795,7 +546,7 @@ def _is_link_like(text: str) -> bool:
 # Step 3: turns
 
 
-def _is_hard_wrapped(lines: list[_Line]) -> bool:
+def _is_hard_wrapped(lines: list[Line]) -> bool:
     """True when paragraphs are wrapped over several short lines (join them with spaces).
 
     Otherwise every line is its own paragraph: pages copied from the web put one paragraph on a
@@ -812,7 +563,7 @@ def _is_hard_wrapped(lines: list[_Line]) -> bool:
 
 
 def _assemble(
-    lines: list[_Line], rule: SourceRule, wrapped: bool
+    lines: list[Line], rule: SourceRule, wrapped: bool
 ) -> tuple[list[tuple[str, int, list[str]]], list[tuple[int, str]]]:
     """(label, line, paragraphs) for each labelled turn in ``lines`` (which start at a label),
     and the (line, text) of stage directions after the last turn's words.
@@ -828,7 +579,7 @@ def _assemble(
 
     def close_paragraph() -> None:
         if paragraph:
-            text = _squash(" ".join(paragraph))
+            text = squash(" ".join(paragraph))
             if text:
                 paragraphs.append((paragraph_line, text))
             paragraph.clear()
@@ -862,7 +613,7 @@ def _assemble(
         # Page chrome left at the very end belongs to no one ("U.S. Department of State", links).
         while len(last) > 1 and (rule.is_chrome(last[-1][1]) or _is_link_like(last[-1][1])):
             last.pop()
-        while len(last) > 1 and _PARENTHETICAL.match(last[-1][1]):
+        while len(last) > 1 and PARENTHETICAL.match(last[-1][1]):
             closing.insert(0, last.pop())
     return [(label, line, [text for _, text in paras]) for label, line, paras in turns], closing
 
@@ -894,7 +645,7 @@ def _guess_language(sample: str) -> str:
             if code == "zh" and _SCRIPTS[0][1].search(sample):
                 return "ja"
             return code
-    words = _WORDS.findall(sample.casefold())
+    words = WORDS.findall(sample.casefold())
     scores = {code: sum(1 for w in words if w in stop) for code, stop in _STOPWORDS.items()}
     best = max(scores, key=lambda code: scores[code])
     return best if scores[best] > scores["en"] else "en"
@@ -923,7 +674,7 @@ def parse_text(
     hints = hints or {}
     if not text or not text.strip():
         raise ParseError("empty file")
-    raw_lines = _split_lines(text)
+    raw_lines = split_lines(text)
     if source:
         try:
             rule = get_rule(source)
@@ -932,7 +683,7 @@ def parse_text(
     else:
         rule = detect_source(text, filename=filename, url=hints.get("source_url"))
 
-    lines = _classify(raw_lines, rule)
+    lines = classify(raw_lines, rule)
     _accept_labels(lines)
     label_indexes = [i for i, ln in enumerate(lines) if ln.kind == "label"]
     if not label_indexes:

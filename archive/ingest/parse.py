@@ -20,6 +20,8 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive.ingest.dates import date_line, find_date, is_place_like, split_date_line
+from archive.ingest.event_kinds import KIND_WORDS, guess_kind
 from archive.ingest.label_acceptance import accept_labels
 from archive.ingest.labels import (
     is_office,
@@ -29,7 +31,6 @@ from archive.ingest.lines import (
     CONNECTORS,
     PARENTHETICAL,
     STAMP,
-    TIME,
     WORDS,
     Line,
     classify,
@@ -45,164 +46,12 @@ __all__ = ["ParseError", "ParsedTranscript", "ParsedTurn", "parse_file", "parse_
 
 _WHOLE_EMPHASIS = re.compile(r"^(\*\*|__)([^*_]+)\1$")
 
-# --------------------------------------------------------------------------------------------
-# Dates, times, places
-
-_MONTHS = {
-    # English
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
-    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12,
-    "dec": 12,
-    # German, French, Spanish, Italian, Portuguese (the ones that differ from English)
-    "januar": 1, "februar": 2, "märz": 3, "mai": 5, "juni": 6, "juli": 7, "oktober": 10,
-    "dezember": 12, "janvier": 1, "février": 2, "mars": 3, "avril": 4, "juin": 6, "juillet": 7,
-    "août": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "enero": 1,
-    "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
-    "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
-    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
-    "settembre": 9, "ottobre": 10, "dicembre": 12, "janeiro": 1, "fevereiro": 2, "março": 3,
-    "maio": 5, "junho": 6, "julho": 7, "setembro": 9, "outubro": 10, "novembro": 11,
-    "dezembro": 12,
-    # Russian (genitive, as in dates)
-    "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7,
-    "августа": 8, "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
-}  # fmt: skip
-_MONTH_RE = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
-_DATE_PATTERNS = [
-    # December 3, 2021 / Dec. 3, 2021
-    (re.compile(rf"\b(?P<m>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I), None),
-    # 3 December 2021 / 3. Dezember 2021 / 3 de diciembre de 2021 / 3 декабря 2021
-    (re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<m>{_MONTH_RE})\.?,?\s+(?:de\s+)?(?P<y>\d{{4}})\b", re.I), None),
-    (re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"), int),
-    (re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"), int),
-    (re.compile(r"(?P<y>\d{4})\s*년\s*(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일"), int),
-    # Japanese era years: 令和5年1月20日 is 2023-01-20 (令和 1 = 2019, 平成 1 = 1989)
-    (re.compile(r"(?P<era>令和|平成)\s*(?P<y>\d{1,2}|元)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"), int),
-]  # fmt: skip
-_ERAS = {"令和": 2018, "平成": 1988}
-
-
-def _find_date(text: str) -> tuple[datetime.date, re.Match[str]] | None:
-    for pattern, month_type in _DATE_PATTERNS:
-        for m in pattern.finditer(text):
-            month = int(m["m"]) if month_type else _MONTHS[m["m"].casefold()]
-            year = m["y"]
-            if "era" in m.re.groupindex:
-                year = _ERAS[m["era"]] + (1 if year == "元" else int(year))
-            try:
-                return datetime.date(int(year), month, int(m["d"])), m
-            except ValueError:
-                continue
-    return None
-
-
-_TIME_ANYWHERE = re.compile(TIME)
-# Words that may stand next to a date on a date line: "Friday, December 3, 2021", "Published on".
-_DATE_FILLERS = {
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue",
-    "wed", "thu", "fri", "sat", "sun", "on", "at", "as", "of", "the", "published", "updated",
-    "posted", "date", "dated", "released", "delivered", "le", "am", "den", "el", "du", "de",
-    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "montag",
-    "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "lunes", "martes",
-    "miércoles", "jueves", "viernes", "sábado", "domingo", "time", "hrs", "ist", "est", "edt",
-    "cet", "cest", "gmt", "bst", "msk", "jst", "utc", "a", "p", "m",
-}  # fmt: skip
-
-
-_CJK_DATE_FILLER = re.compile(
-    r"[（(]?[月火水木金土日]曜日?[）)]?|星期.|\d{1,2}\s*[時时点]\s*(?:\d{1,2}\s*分)?"
-)
-_CJK_AT = re.compile(r"[於于]\s*[:：]\s*")
-
-
-def _split_date_line(text: str) -> tuple[datetime.date, str] | None:
-    """(date, place) for a line that is essentially a date, perhaps with a time and a place
-    ("February 15, 2022, The Kremlin, Moscow"); None for other lines, including titles that
-    contain a date ("Department Press Briefing – December 1, 2021")."""
-    if len(text) > 100:
-        return None
-    found = _find_date(text)
-    if not found:
-        return None
-    date, m = found
-    leftover = _TIME_ANYWHERE.sub(" ", text[: m.start()] + " , " + text[m.end() :])
-    cjk_place = ""
-    if (at := _CJK_AT.search(leftover)) is not None:
-        # "（金曜日）16時05分　於：本省会見室": "於：" (at) introduces the place.
-        leftover, cjk_place = leftover[: at.start()], leftover[at.end() :].strip()
-    if _guess_kind(leftover):
-        return None
-    leftover = _CJK_DATE_FILLER.sub(" ", leftover)
-    # Each CJK character counts as a word: "2021年12月3日外交部发言人..." is a title.
-    if len(CJK.findall(leftover)) > 3:
-        return None
-    if cjk_place:
-        return date, cjk_place
-    parts = []
-    for part in re.split(r"[,;|–—()]|\s-\s", leftover):
-        part = part.strip(" .-")
-        if part and any(w.casefold() not in _DATE_FILLERS for w in WORDS.findall(part)):
-            parts.append(part)
-    place = ", ".join(parts)
-    words = len(WORDS.findall(place))
-    if not place:
-        return date, ""
-    if words <= 6 and all(_is_place_like(part) for part in parts):
-        return date, place
-    return (date, "") if words <= 3 else None
-
-
-def _date_line(text: str) -> datetime.date | None:
-    """The date when the line is essentially a date ("Friday, December 3, 2021, 14:30")."""
-    found = _split_date_line(text)
-    return found[0] if found else None
-
 
 _META = re.compile(
     r"^(?P<key>location|place|venue|date|delivered on|published|source|url)\s*[:：]\s*(?P<value>.*)$",
     re.I,
 )
 _URL = re.compile(r"^(?:(?:source|url|link)\s*[:：]\s*)?<?(?P<url>https?://\S+?)>?$", re.I)
-_KIND_WORDS = {
-    "interview", "remarks", "readout", "transcript", "press briefing", "briefing", "speech",
-    "statement", "press release", "press conference", "news", "media note", "fact sheet",
-    "doorstop", "press gaggle", "gaggle", "opening remarks",
-}  # fmt: skip
-
-
-def _is_place_like(text: str) -> bool:
-    words = text.split()
-    if not 1 <= len(words) <= 8 or len(text) > 80 or ":" in text or not text[0].isupper():
-        return False
-    if text.casefold() in _KIND_WORDS or STAMP.match(text) or _find_date(text):
-        return False
-    if any(is_office(part) for part in text.split(",")):
-        return False  # a byline: "Ned Price, Department Spokesperson"
-    return not text.endswith(("?", "!", ".")) or text.endswith(("D.C.", ".C."))
-
-
-_KINDS = [
-    ("interview", re.compile(r"\binterview|\bentretien|\bentrevista|\bинтервью|采访|インタビュー", re.I)),
-    ("gaggle", re.compile(r"\bgaggle|\bdoorstop", re.I)),
-    ("press-conference", re.compile(
-        r"\b(?:press|news) conference|conférence de presse|pressekonferenz|rueda de prensa|"
-        r"conferencia de prensa|记者会|会見|기자회견|пресс-конференц", re.I)),
-    ("call", re.compile(r"\b(?:press call|phone call|telephone|teleconference|conference call|call)\b", re.I)),
-    ("briefing", re.compile(r"\bbriefing|point de presse|брифинг|吹风会|브리핑", re.I)),
-    ("remarks", re.compile(
-        r"\b(?:remarks|speech(?:es)?|address|discours|allocution|rede|discurso)\b|讲话|致辞|"
-        r"выступлени", re.I)),
-    ("statement", re.compile(r"\b(?:statements?|déclarations?|erklärung|declaración)\b|заявлени", re.I)),
-]  # fmt: skip
-
-
-def _guess_kind(title: str | None) -> str | None:
-    if title:
-        for kind, pattern in _KINDS:
-            if pattern.search(title):
-                return kind
-    return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -217,7 +66,7 @@ _TWO_SENTENCES = re.compile(r"[^\W\d_A-Z]{3}[.?!]\s+\S|[。？！]\s*\S")
 
 def _is_spoken(text: str) -> bool:
     """A line that reads like speech or prose: a sentence, not a title or a place."""
-    if not _SENTENCE.search(text) or _is_place_like(text):
+    if not _SENTENCE.search(text) or is_place_like(text):
         return False
     return len(text.split()) >= 2 or len(CJK.findall(text)) >= 4
 
@@ -270,16 +119,16 @@ def _read_header(
                 pending_key = key
                 continue
             notes.add(len(kept))
-        elif rule.is_boilerplate(text) or text.casefold() in _KIND_WORDS:
+        elif rule.is_boilerplate(text) or text.casefold() in KIND_WORDS:
             notes.add(len(kept))
-        elif PARENTHETICAL.match(text) and not _find_date(text) and len(text.split()) >= 2:
+        elif PARENTHETICAL.match(text) and not find_date(text) and len(text.split()) >= 2:
             parentheticals[len(kept)] = text
         kept.append((ln.number, text))
 
     texts = [text for _, text in kept]
     date_index, place = None, ""
     for i, text in enumerate(texts):
-        if (found := _split_date_line(text)) is not None:
+        if (found := split_date_line(text)) is not None:
             notes.add(i)
             if date_index is None:
                 (header.date, place), date_index = found, i
@@ -287,14 +136,10 @@ def _read_header(
     header.title = texts[title_index] if title_index is not None else _hinted_title(hints)
     if header.date is None:
         for text in (meta.get("date"), meta.get("delivered on"), meta.get("published")):
-            if text and (found := _find_date(text)):
+            if text and (found := find_date(text)):
                 header.date = found[0]
                 break
-    if (
-        header.date is None
-        and title_index is not None
-        and (found := _find_date(texts[title_index]))
-    ):
+    if header.date is None and title_index is not None and (found := find_date(texts[title_index])):
         header.date, date_index = found[0], title_index
     if title_index is not None:
         notes.add(title_index)
@@ -305,8 +150,8 @@ def _read_header(
         header.location = meta.get("location") or meta.get("place") or meta.get("venue")
     else:
         header.location = place or ", ".join(texts[i] for i in places) or None
-    header.kind = _guess_kind(header.title) or next(
-        (kind for i in sorted(notes) if (kind := _guess_kind(texts[i]))), None
+    header.kind = guess_kind(header.title) or next(
+        (kind for i in sorted(notes) if (kind := guess_kind(texts[i]))), None
     )
 
     # Anything spoken after the last header line is an introduction, kept as a narrative turn.
@@ -351,17 +196,17 @@ def _find_places(
         text = texts[i]
         if len(places) == 3:
             break
-        if STAMP.match(text) or _date_line(text) or PARENTHETICAL.match(text):
+        if STAMP.match(text) or date_line(text) or PARENTHETICAL.match(text):
             continue
         if i in notes:
             continue  # boilerplate ("E&OE") or a kind of event ("Transcript") is no place
-        if not _is_place_like(text):
+        if not is_place_like(text):
             if any(is_office(part) for part in text.split(",")):
                 continue  # a byline between the date and the place
             break
         places.append(i)
     before = date_index - 1
-    if not places and before >= 0 and before != title_index and _is_place_like(texts[before]):
+    if not places and before >= 0 and before != title_index and is_place_like(texts[before]):
         places.append(before)
     return places
 
@@ -385,7 +230,7 @@ def _pick_title(texts: list[str], hint: str | None, notes: set[int]) -> int | No
             if texts[i].casefold() in hint_key or hint_key in texts[i].casefold():
                 return i
     for i in candidates[:4]:
-        if _guess_kind(texts[i]):
+        if guess_kind(texts[i]):
             return i
     return candidates[0] if candidates else None
 
@@ -605,7 +450,7 @@ def parse_text(
 
     date = header.date
     if date is None and hints.get("date"):
-        found = _find_date(hints["date"])
+        found = find_date(hints["date"])
         date = found[0] if found else None
     if date is None and filename and (m := _FILENAME_DATE.search(Path(filename).name)):
         try:

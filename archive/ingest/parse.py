@@ -1,182 +1,40 @@
 """Parse a transcript's text into speaker turns, plus its title, date and location.
 
-The work is done in three steps, each a plain function below:
+``parse_text`` runs the steps in order, each in a module of its own (none of them knows Django):
 
-1. ``classify`` looks at every line alone: blank, time stamp / "END", raw HTML, a line that
-   may start a speaker turn ("SECRETARY BLINKEN:", "Q    Thank you", "问："), or text.
-   Mixed-case candidates ("Vladimir Putin:") are only accepted in ``accept_labels``, which
-   looks at the whole document (does the label recur? does it share a surname?), so that
-   prose such as "Germany: we ..." or "the answer is this:" is never taken for a speaker.
-2. ``read_header`` turns the lines before the first turn into title / date / location, and
-   ``_footer_start`` finds where the page footer begins after the last turn.
-3. ``_assemble`` builds turns from the paragraphs in between.
+1. ``lines.py`` splits the text into lines and looks at every line alone: blank, time stamp /
+   "END", raw HTML, a speaker label ("SECRETARY BLINKEN:", "Q    Thank you", "问："), a
+   candidate label ("Vladimir Putin:"), or text.
+2. ``label_acceptance.py`` accepts the candidates that the whole document vouches for (does the
+   label recur? does it share a surname?), so that prose such as "Germany: we ..." or "the
+   answer is this:" is never taken for a speaker.
+3. ``header.py`` (with ``dates.py`` and ``event_kinds.py``) turns the lines before the first
+   turn into title / date / location / kind, keeping any introduction as a narrative turn.
+4. ``assemble.py`` finds where the page footer begins after the last turn and builds turns
+   from the paragraphs in between; ``language.py`` guesses the language of their text.
+
+``parse_file`` reads a file with ``reading.py`` first. ``ParsedTranscript``, ``ParsedTurn`` and
+``ParseError`` live in ``parsed.py`` and are re-exported here for callers.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-import statistics
 from pathlib import Path
 
+from archive.ingest.assemble import assemble, footer_start, is_hard_wrapped
 from archive.ingest.dates import find_date
 from archive.ingest.header import read_header
 from archive.ingest.label_acceptance import accept_labels
-from archive.ingest.lines import (
-    CONNECTORS,
-    PARENTHETICAL,
-    WORDS,
-    Line,
-    classify,
-    split_lines,
-    squash,
-)
+from archive.ingest.language import guess_language
+from archive.ingest.lines import classify, split_lines
 from archive.ingest.parsed import ParsedTranscript, ParsedTurn, ParseError
 from archive.ingest.reading import read_transcript_file
-from archive.ingest.sources import SourceRule, detect_source, get_rule
+from archive.ingest.sources import detect_source, get_rule
 
 __all__ = ["ParseError", "ParsedTranscript", "ParsedTurn", "parse_file", "parse_text"]
 
-
-_WHOLE_EMPHASIS = re.compile(r"^(\*\*|__)([^*_]+)\1$")
-
-
-def _footer_start(lines: list[Line], last_label: int, rule: SourceRule) -> int:
-    """Index of the first footer line after the last turn's label line (len(lines) if none)."""
-    for i in range(last_label + 1, len(lines)):
-        if lines[i].kind != "blank" and rule.is_footer_marker(lines[i].text):
-            return i
-    return len(lines)
-
-
-_SENTENCE_END = (".", "!", "?", "…", '"', "”", "’", ")", "]", ":", ";", ",", "»", "。", "！", "？")
-_CLOSINGS = {"thank", "thanks", "okay", "ok", "bye", "goodbye", "good", "yes", "no", "great", "all"}
-
-
-def _is_link_like(text: str) -> bool:
-    """A related-page link or a lone site name: short, title-cased, no sentence punctuation."""
-    words = text.split()
-    if not words or len(words) > 12 or len(text) > 100 or text.endswith(_SENTENCE_END):
-        return False
-    if words[0].casefold().strip(",") in _CLOSINGS:
-        return False
-    content = [w for w in words if w.casefold() not in CONNECTORS and w[:1].isalpha()]
-    if not content:
-        return False
-    capitalised = sum(1 for w in content if w[:1].isupper())
-    return capitalised / len(content) >= 0.75
-
-
-# --------------------------------------------------------------------------------------------
-# Step 3: turns
-
-
-def _is_hard_wrapped(lines: list[Line]) -> bool:
-    """True when paragraphs are wrapped over several short lines (join them with spaces).
-
-    Otherwise every line is its own paragraph: pages copied from the web put one paragraph on a
-    line, sometimes without blank lines between them.
-    """
-    lengths = [len(ln.text) for ln in lines if ln.kind in ("text", "label")]
-    if len(lengths) < 8:
-        return False
-    long_lines = sum(1 for n in lengths if n > 110)
-    if long_lines > len(lengths) * 0.02:
-        return False
-    body = [n for n in lengths if n >= 30]
-    return len(body) >= 5 and 55 <= statistics.median(body) <= 100
-
-
-def _assemble(
-    lines: list[Line], rule: SourceRule, wrapped: bool
-) -> tuple[list[tuple[str, int, list[str]]], list[tuple[int, str]]]:
-    """(label, line, paragraphs) for each labelled turn in ``lines`` (which start at a label),
-    and the (line, text) of stage directions after the last turn's words.
-
-    "(The briefing was concluded at 3:01 p.m.)" after the last words tells of the event, not of
-    the speaker, like "(The President and the Prime Minister enter.)" before the first label: both
-    become narrative turns. "(Laughter.)" between a speaker's words stays in that turn.
-    """
-    turns: list[tuple[str, int, list[tuple[int, str]]]] = []
-    paragraph: list[str] = []
-    paragraph_line = 0
-    paragraphs: list[tuple[int, str]] = []
-
-    def close_paragraph() -> None:
-        if paragraph:
-            text = squash(" ".join(paragraph))
-            if text:
-                paragraphs.append((paragraph_line, text))
-            paragraph.clear()
-
-    for ln in lines:
-        if ln.kind == "label":
-            close_paragraph()
-            paragraphs = []
-            turns.append((ln.label, ln.number, paragraphs))
-            if ln.rest.strip():
-                paragraph.append(ln.rest)
-                paragraph_line = ln.number
-        elif ln.kind in ("blank", "stamp"):
-            close_paragraph()
-        elif ln.kind == "html":
-            continue
-        else:
-            if not wrapped:
-                close_paragraph()
-            if not paragraph:
-                paragraph_line = ln.number
-            text = ln.text
-            if text[0] in "*_":  # "**Yemen**", a bold heading pasted from a page
-                text = _WHOLE_EMPHASIS.sub(r"\2", text)
-            paragraph.append(text)
-    close_paragraph()
-
-    closing: list[tuple[int, str]] = []
-    if turns:
-        last = turns[-1][2]
-        # Page chrome left at the very end belongs to no one ("U.S. Department of State", links).
-        while len(last) > 1 and (rule.is_chrome(last[-1][1]) or _is_link_like(last[-1][1])):
-            last.pop()
-        while len(last) > 1 and PARENTHETICAL.match(last[-1][1]):
-            closing.insert(0, last.pop())
-    return [(label, line, [text for _, text in paras]) for label, line, paras in turns], closing
-
-
-# --------------------------------------------------------------------------------------------
-# Language
-
-_SCRIPTS = [
-    ("ja", re.compile(r"[\u3040-\u30ff]")),
-    ("ko", re.compile(r"[\uac00-\ud7af]")),
-    ("zh", re.compile(r"[\u4e00-\u9fff]")),
-    ("ru", re.compile(r"[\u0400-\u04ff]")),
-    ("ar", re.compile(r"[\u0600-\u06ff]")),
-]
-_STOPWORDS = {
-    "en": {"the", "and", "of", "to", "is", "that", "we", "in", "it", "you"},
-    "de": {"der", "die", "und", "das", "ist", "nicht", "wir", "ich", "mit", "zu"},
-    "fr": {"le", "la", "les", "et", "est", "que", "nous", "des", "pas", "une"},
-    "es": {"el", "la", "los", "y", "es", "que", "de", "en", "no", "una", "las"},
-    "it": {"il", "di", "che", "è", "non", "e", "la", "per", "una", "sono"},
-    "pt": {"o", "de", "que", "não", "e", "os", "uma", "é", "do", "da"},
-}
-
-
-def _guess_language(sample: str) -> str:
-    letters = sum(1 for ch in sample if ch.isalpha()) or 1
-    for code, pattern in _SCRIPTS:
-        if len(pattern.findall(sample)) / letters > 0.2:
-            if code == "zh" and _SCRIPTS[0][1].search(sample):
-                return "ja"
-            return code
-    words = WORDS.findall(sample.casefold())
-    scores = {code: sum(1 for w in words if w in stop) for code, stop in _STOPWORDS.items()}
-    best = max(scores, key=lambda code: scores[code])
-    return best if scores[best] > scores["en"] else "en"
-
-
-# --------------------------------------------------------------------------------------------
 
 _LONG_TAIL_LINES = 40
 _LONG_TAIL_CHARS = 3000
@@ -215,10 +73,10 @@ def parse_text(
         raise ParseError("no speaker labels found")
     first, last = label_indexes[0], label_indexes[-1]
 
-    wrapped = _is_hard_wrapped(lines)
+    wrapped = is_hard_wrapped(lines)
     header = read_header(lines[:first], rule, hints, wrapped)
-    end = _footer_start(lines, last, rule)
-    assembled, closing = _assemble(lines[first:end], rule, wrapped)
+    end = footer_start(lines, last, rule)
+    assembled, closing = assemble(lines[first:end], rule, wrapped)
 
     turns: list[ParsedTurn] = []
 
@@ -268,7 +126,7 @@ def parse_text(
         source_url=hints.get("source_url") or header.source_url,
         source_name=rule.source_name,
         kind=header.kind,
-        language=_guess_language(sample),
+        language=guess_language(sample),
         turns=turns,
         warnings=warnings,
         header=header.lines,

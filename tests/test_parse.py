@@ -4,6 +4,7 @@ Plain functions, no database: run with ``python -m pytest tests/test_parse.py -p
 """
 
 import datetime
+import json
 import re
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from archive.ingest.parse import ParseError, parse_file, parse_text
 DATA = Path(__file__).parent / "data"
 PROBES = DATA / "parse"  # transcripts in the styles of other governments and pasted pages
 REPO_ROOT = Path(__file__).resolve().parent.parent
-CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "whitehouse"
+FIXTURES = REPO_ROOT / "fixtures"  # the sample archive: 16 real White House pages and the seed
 SEED = DATA / "state_blinken_reuters_2021-12-03.txt"
 
 
@@ -672,7 +673,7 @@ def test_video_time_stamps_are_dropped_from_turns():
     ]
 
 
-# --- the real White House corpus --------------------------------------------------------------
+# --- the real White House transcripts of the sample archive (fixtures/) -----------------------
 
 SPEAKERS = re.compile(
     r"^(?:Q|MODERATOR|OPERATOR|SENIOR ADMINISTRATION OFFICIAL|MS\. PSAKI|MS\. JEAN-PIERRE|"
@@ -682,10 +683,21 @@ SPEAKERS = re.compile(
 
 
 def corpus_files() -> list[Path]:
-    return sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else []
+    """The real White House transcripts of the sample archive (transcripts/ and extra/)."""
+    paths = [
+        *FIXTURES.joinpath("transcripts").glob("*.txt"),
+        *FIXTURES.joinpath("extra").glob("*.txt"),
+    ]
+    return sorted(
+        (path for path in paths if _sidecar(path).get("source_name") == "The White House"),
+        key=lambda path: path.name,
+    )
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"White House corpus not found at {CORPUS}")
+def _sidecar(path: Path) -> dict:
+    return json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+
+
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[:40])
 def test_white_house_transcript_parses_sensibly(path):
     parsed = parse_file(path)
@@ -711,7 +723,6 @@ def test_white_house_transcript_parses_sensibly(path):
     assert parsed.warnings == []
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"White House corpus not found at {CORPUS}")
 def test_white_house_corpus_has_its_known_conventions():
     by_name = {p.name[:10]: parse_file(p) for p in corpus_files()}
     assert len(by_name) == 16

@@ -49,7 +49,7 @@ def split_lines(text: str) -> list[str]:
 
 
 def squash(text: str) -> str:
-    return " ".join(text.split())  # as _SPACES.sub(" ", text).strip(), several times faster
+    return " ".join(text.split())  # as re.sub(r"\s+", " ", text).strip(), several times faster
 
 
 # Runs of letters: the words of a date line, or of a sample whose language is guessed.
@@ -57,7 +57,7 @@ WORDS = re.compile(r"[^\W\d_]+")
 
 
 # --------------------------------------------------------------------------------------------
-# Step 1: line classification
+# Line classification
 
 TIME = r"\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[AaPp]\.?\s*[Mm]\.?)?(?:\s+\(?[A-Z]{2,5}\)?)?"
 # A time alone ("2:14 p.m. EST", "[00:12:31]" from a video transcript) or an end marker.

@@ -3,8 +3,9 @@
 ``split_lines`` makes every kind of space plain. ``classify`` then marks each line: blank, a time
 stamp or "END", raw HTML, a speaker label ("SECRETARY BLINKEN:", "Q    Thank you", "问："), a
 *candidate* label, or text. Candidates (mixed-case "Vladimir Putin:", "A." answers, "THE
-PRESIDENT.") are decided by ``turn_labels.accept_labels``, which looks at the whole document, so
-that prose such as "Germany: we ..." or "the answer is this:" is never taken for a speaker.
+PRESIDENT.") are decided by ``label_acceptance.accept_labels``, which looks at the whole
+document, so that prose such as "Germany: we ..." or "the answer is this:" is never taken for
+a speaker.
 
 The patterns and word lists that tell a label from prose on a single line live here too.
 """

@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 
 from archive.ingest.metadata import KINDS
-from archive.ingest.parse import ParseError
+from archive.ingest.parsed import ParseError
 from archive.ingest.reading import MAX_BYTES, read_transcript_file
 from archive.models import Speaker, Transcript, Turn
 

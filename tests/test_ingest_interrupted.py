@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from archive.ingest.reading import parse_file
+from archive.ingest.parse import parse_file
 from tests.conftest import REPO_ROOT
 
 SAMPLES = sorted((REPO_ROOT / "fixtures" / "transcripts").glob("*.txt"))

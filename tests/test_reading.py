@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 from archive.ingest import reading
-from archive.ingest.parse import ParseError
-from archive.ingest.reading import html_to_text, parse_file, read_transcript_file
+from archive.ingest.parse import parse_file
+from archive.ingest.parsed import ParseError
+from archive.ingest.reading import html_to_text, read_transcript_file
 
 DATA = Path(__file__).parent / "data"
 TRANSCRIPT = "Remarks in Lisbon\n\nQUESTION:  Señor Ministro, ¿qué opina?\n\nMINISTER SOUSA:  “Não” — obrigado.\n"

@@ -35,7 +35,8 @@ from archive.ingest.metadata import (
     parse_date,
     read_sidecar,
 )
-from archive.ingest.parse import ParsedTranscript, ParsedTurn, ParseError, parse_text
+from archive.ingest.parse import parse_text
+from archive.ingest.parsed import ParsedTranscript, ParsedTurn, ParseError
 from archive.ingest.reading import MAX_BYTES, read_transcript_file
 from archive.ingest.speakers import SpeakerPlan, plan_speakers, role_for_label
 from archive.models import Transcript, Turn

@@ -1,5 +1,9 @@
 """Read a transcript file from disk: refuse what is not text, guess the encoding, and turn a
 saved web page (.html/.htm) into plain text with blank lines between paragraphs.
+
+Reading knows nothing of the parser: it hands back text (and hints from an HTML page), and
+``parse.parse_file`` parses that text. What cannot be read raises the parser's ``ParseError``
+(from ``parsed.py``), so a caller catches one error for reading and parsing alike.
 """
 
 from __future__ import annotations
@@ -10,9 +14,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from archive.ingest.parse import ParsedTranscript, ParseError, parse_text
+from archive.ingest.parsed import ParseError
 
-__all__ = ["MAX_BYTES", "DecodedFile", "html_to_text", "parse_file", "read_transcript_file"]
+__all__ = ["MAX_BYTES", "DecodedFile", "html_to_text", "read_transcript_file"]
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -113,14 +117,6 @@ def read_transcript_file(path: Path) -> DecodedFile:
 def _sniff_html(text: str) -> bool:
     head = text[:1000].lstrip().casefold()
     return head.startswith(("<!doctype html", "<html"))
-
-
-def parse_file(path: Path, *, source: str | None = None) -> ParsedTranscript:
-    """Read and parse a file; the reader's warnings come first in the result's warnings."""
-    decoded = read_transcript_file(path)
-    parsed = parse_text(decoded.text, filename=Path(path).name, source=source, hints=decoded.hints)
-    parsed.warnings[:0] = decoded.warnings
-    return parsed
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,210 @@
+"""Step 3 of parsing: read what comes before the first speaker label.
+
+``read_header`` sorts those lines into title, date, place, time, byline, boilerplate and
+"Key: value" metadata, and gives the title, date, location, kind of event and source URL.
+Stage directions there ("(The President and the Prime Minister enter.)") and sentences after
+the last header line (words spoken before the first label) come back as narrative paragraphs,
+never lost; every other line is kept as the transcript's header.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from archive.ingest.dates import date_line, find_date, is_place_like, split_date_line
+from archive.ingest.event_kinds import KIND_WORDS, guess_kind
+from archive.ingest.labels import is_office
+from archive.ingest.lines import CJK, PARENTHETICAL, STAMP, Line, squash
+from archive.ingest.sources import SourceRule
+
+__all__ = ["Header", "read_header"]
+
+_META = re.compile(
+    r"^(?P<key>location|place|venue|date|delivered on|published|source|url)\s*[:：]\s*(?P<value>.*)$",
+    re.I,
+)
+_URL = re.compile(r"^(?:(?:source|url|link)\s*[:：]\s*)?<?(?P<url>https?://\S+?)>?$", re.I)
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+# A sentence someone says or writes (not a title, date, place or byline).
+_SENTENCE = re.compile(r"[.?!…。？！][\"”’»)]?$")
+# Two sentences on one line: "Thank you. Good afternoon." ("Mrs. Smith" is one).
+_TWO_SENTENCES = re.compile(r"[^\W\d_A-Z]{3}[.?!]\s+\S|[。？！]\s*\S")
+
+
+def _is_spoken(text: str) -> bool:
+    """A line that reads like speech or prose: a sentence, not a title or a place."""
+    if not _SENTENCE.search(text) or is_place_like(text):
+        return False
+    return len(text.split()) >= 2 or len(CJK.findall(text)) >= 4
+
+
+@dataclass
+class Header:
+    """What ``read_header`` found; ``parse.parse_text`` builds the transcript from it."""
+
+    title: str | None = None
+    date: datetime.date | None = None
+    location: str | None = None
+    source_url: str | None = None
+    kind: str | None = None
+    lines: list[str] = field(default_factory=list)
+    # (line, paragraphs) for stage directions and for an introduction before the first label
+    narrative: list[tuple[int, list[str]]] = field(default_factory=list)
+    introduction_line: int | None = None
+
+
+def read_header(
+    lines: list[Line], rule: SourceRule, hints: dict[str, str], wrapped: bool
+) -> Header:
+    """Title, date, location, stage directions and any introduction before the first turn.
+
+    Header lines are title, date, place, time, byline and boilerplate. Sentences after the last
+    of these are somebody's words: they become an introduction (a narrative turn), never lost.
+    """
+    header = Header()
+    meta: dict[str, str] = {}
+    kept: list[tuple[int, str]] = []  # (line number, text)
+    notes: set[int] = set()  # indexes in kept of metadata that is no title: "(As delivered)"
+    parentheticals: dict[int, str] = {}  # index in kept -> stage direction
+    pending_key: str | None = None
+    for ln in lines:
+        text = squash(_MARKDOWN_HEADING.sub("", ln.text).strip("*_ "))
+        if not text or ln.kind in ("html", "stamp") or rule.is_chrome(text):
+            if ln.kind == "stamp" and text:
+                kept.append((ln.number, text))
+                notes.add(len(kept) - 1)
+            continue
+        if pending_key:
+            meta.setdefault(pending_key, text)
+            pending_key = None
+        if (m := _URL.match(text)) is not None:
+            header.source_url = header.source_url or m["url"]
+            continue
+        if (m := _META.match(text)) is not None:
+            key = m["key"].casefold()
+            if m["value"]:
+                meta.setdefault(key, m["value"])
+            else:
+                pending_key = key
+                continue
+            notes.add(len(kept))
+        elif rule.is_boilerplate(text) or text.casefold() in KIND_WORDS:
+            notes.add(len(kept))
+        elif PARENTHETICAL.match(text) and not find_date(text) and len(text.split()) >= 2:
+            parentheticals[len(kept)] = text
+        kept.append((ln.number, text))
+
+    texts = [text for _, text in kept]
+    date_index, place = None, ""
+    for i, text in enumerate(texts):
+        if (found := split_date_line(text)) is not None:
+            notes.add(i)
+            if date_index is None:
+                (header.date, place), date_index = found, i
+    title_index = _pick_title(texts, hints.get("title"), notes | set(parentheticals))
+    header.title = texts[title_index] if title_index is not None else _hinted_title(hints)
+    if header.date is None:
+        for text in (meta.get("date"), meta.get("delivered on"), meta.get("published")):
+            if text and (found := find_date(text)):
+                header.date = found[0]
+                break
+    if header.date is None and title_index is not None and (found := find_date(texts[title_index])):
+        header.date, date_index = found[0], title_index
+    if title_index is not None:
+        notes.add(title_index)
+
+    places = _find_places(texts, date_index, title_index, notes)
+    notes.update(places)
+    if meta.get("location") or meta.get("place") or meta.get("venue"):
+        header.location = meta.get("location") or meta.get("place") or meta.get("venue")
+    else:
+        header.location = place or ", ".join(texts[i] for i in places) or None
+    header.kind = guess_kind(header.title) or next(
+        (kind for i in sorted(notes) if (kind := guess_kind(texts[i]))), None
+    )
+
+    # Anything spoken after the last header line is an introduction, kept as a narrative turn.
+    last_meta = max(notes, default=-1)
+    start = next(
+        (
+            i
+            for i in range(last_meta + 1, len(texts))
+            if i not in parentheticals and _is_spoken(texts[i])
+        ),
+        len(texts),
+    )
+    intro: list[str] = []
+    previous_line = 0
+    for i, (number, text) in enumerate(kept):
+        if i in parentheticals:
+            header.narrative.append((number, [text]))
+            intro = []
+        elif i >= start and i not in notes:
+            if not intro:
+                intro = []
+                header.narrative.append((number, intro))
+                header.introduction_line = header.introduction_line or number
+            if wrapped and intro and number == previous_line + 1:
+                intro[-1] = f"{intro[-1]} {text}"
+            else:
+                intro.append(text)
+            previous_line = number
+        else:
+            header.lines.append(text)
+    return header
+
+
+def _find_places(
+    texts: list[str], date_index: int | None, title_index: int | None, notes: set[int]
+) -> list[int]:
+    """Indexes of the place lines next to the date line ("Akasaka Palace", "Tokyo, Japan")."""
+    if date_index is None:
+        return []
+    places: list[int] = []
+    for i in range(date_index + 1, len(texts)):
+        text = texts[i]
+        if len(places) == 3:
+            break
+        if STAMP.match(text) or date_line(text) or PARENTHETICAL.match(text):
+            continue
+        if i in notes:
+            continue  # boilerplate ("E&OE") or a kind of event ("Transcript") is no place
+        if not is_place_like(text):
+            if any(is_office(part) for part in text.split(",")):
+                continue  # a byline between the date and the place
+            break
+        places.append(i)
+    before = date_index - 1
+    if not places and before >= 0 and before != title_index and is_place_like(texts[before]):
+        places.append(before)
+    return places
+
+
+def _pick_title(texts: list[str], hint: str | None, notes: set[int]) -> int | None:
+    """Index of the title: the hinted one, else the first line that names a kind of event
+    ("Department Press Briefing – December 1, 2021" rather than the site's name above it),
+    else the first title-like line."""
+    candidates = [
+        i
+        for i, t in enumerate(texts)
+        if i not in notes
+        and not _META.match(t)
+        and len(t) >= 8
+        and not t.endswith(("?", "!", "？", "！", "。"))
+        and not _TWO_SENTENCES.search(t)
+    ]
+    if hint:
+        hint_key = hint.casefold()
+        for i in candidates:
+            if texts[i].casefold() in hint_key or hint_key in texts[i].casefold():
+                return i
+    for i in candidates[:4]:
+        if guess_kind(texts[i]):
+            return i
+    return candidates[0] if candidates else None
+
+
+def _hinted_title(hints: dict[str, str]) -> str | None:
+    return squash(hints["title"]) if hints.get("title") else None

@@ -1,0 +1,300 @@
+"""Step 1 of parsing: split a text into lines and say what each line is, looking at it alone.
+
+``split_lines`` makes every kind of space plain. ``classify`` then marks each line: blank, a time
+stamp or "END", raw HTML, a speaker label ("SECRETARY BLINKEN:", "Q    Thank you", "问："), a
+*candidate* label, or text. Candidates (mixed-case "Vladimir Putin:", "A." answers, "THE
+PRESIDENT.") are decided by ``label_acceptance.accept_labels``, which looks at the whole
+document, so that prose such as "Germany: we ..." or "the answer is this:" is never taken for
+a speaker.
+
+The patterns and word lists that tell a label from prose on a single line live here too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from archive.ingest.sources import SourceRule
+
+__all__ = [
+    "CJK",
+    "CONNECTORS",
+    "PARENTHETICAL",
+    "STAMP",
+    "TIME",
+    "WORDS",
+    "Line",
+    "classify",
+    "is_heading",
+    "split_lines",
+    "squash",
+]
+
+# --------------------------------------------------------------------------------------------
+# Text normalisation
+
+# Non-breaking and typographic spaces become plain spaces; zero-width characters go away.
+# (Two regexes rather than str.translate: translate with a table is slow on a 5 MB text.)
+_ODD_SPACES = re.compile(
+    "[\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u205f\u3000\t\f\v]"
+)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with every kind of space made plain and outer spaces removed; index = line - 1."""
+    text = _INVISIBLE.sub("", _ODD_SPACES.sub(" ", _NEWLINES.sub("\n", text)))
+    return [line.strip() for line in text.split("\n")]
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())  # as re.sub(r"\s+", " ", text).strip(), several times faster
+
+
+# Runs of letters: the words of a date line, or of a sample whose language is guessed.
+WORDS = re.compile(r"[^\W\d_]+")
+
+
+# --------------------------------------------------------------------------------------------
+# Line classification
+
+TIME = r"\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[AaPp]\.?\s*[Mm]\.?)?(?:\s+\(?[A-Z]{2,5}\)?)?"
+# A time alone ("2:14 p.m. EST", "[00:12:31]" from a video transcript) or an end marker.
+STAMP = re.compile(
+    rf"^[*_\s]*(?:[(\[]?{TIME}[)\]]?|END\.?(?:\s+{TIME})?|ENDS?\.?|(?i:\(ends?\.?\))|-+\s*END\s*-+|#\s*#\s*#|###)[*_\s]*$"
+)
+# "[00:12:31] He will brief ..." : the time stamp of a video transcript goes, the words stay.
+_LEADING_STAMP = re.compile(r"^[(\[]\d{1,2}:\d{2}(?::\d{2})?[)\]]\s+(?=\S)")
+_HTML_ONLY = re.compile(r"^(?:<[^>]*>\s*)+$")
+
+# "Q    Thank you", "Q\u00a0 Thank you" (already a space), "Q: ...", a lone "Q", "Q (Inaudible.)",
+# "Q. Mr. President" (older US transcripts), "Q - Quelle est ..." (French ministry), and the
+# Spanish "P.- ¿Y el gas?" (pregunta, only with the dash).
+# A single space must be followed by something that cannot continue a sentence ("Q and A").
+_DASH = r"\.?\s*[-–—]+\s*(?=[^\s\-–—a-z\d])"
+_Q_LINE = re.compile(
+    rf"^(?P<label>Q|P(?={_DASH}))(?:\s*:\s*|(?P<dot>\.)(?:\s+(?=[^\sa-z])|$)|(?P<dash>{_DASH})"
+    r"|\s{2,}|\s(?=[^\sa-z])|$)(?P<rest>.*)$"
+)
+# The matching answer: "A. Same answer." or "R - La France ...". "A. Smith said" is prose, so
+# these are only candidates, accepted when the text also has "Q." or "Q -" questions.
+_ANSWER_LINE = re.compile(
+    rf"^(?P<label>[AR])(?:(?P<dot>\.)(?:\s+(?=[^\sa-z])|$)|(?P<dash>{_DASH}))(?P<rest>.*)$"
+)
+_COLON_LABEL = re.compile(
+    r"^(?P<label>[^:：()\[\]]{1,80}?)\s*(?P<note>[(\[][^()\[\]]{1,60}[)\]])?\s*[:：]\s*(?P<rest>.*)$"
+)
+# "**MR. PRICE:** Thanks" (markdown copied from a page) is read as "MR. PRICE: Thanks".
+_EMPHASIS = re.compile(r"^(\*\*|__)([^*_]{1,80}?)(?:([:：])\s*\1|\1\s*([:：]))")
+_CAPS_LABEL = re.compile(r"[^\W\d_][\w.'’\- &/]*")
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# Characters that make a short CJK phrase before "：" prose ("他说：") rather than a name.
+_CJK_PROSE = set("说讲道是的了我你他她它们这那和在有就也都而请")
+# ... and endings that introduce a quotation ("习近平主席强调：").
+_CJK_PROSE_ENDINGS = (
+    "强调",
+    "表示",
+    "指出",
+    "认为",
+    "宣布",
+    "称",
+    "介绍",
+    "透露",
+    "提到",
+    "回答",
+    "强調",
+)
+# Role words ("记者", "发言人", "報道官"), set aside before looking for prose characters.
+_CJK_ROLE_WORDS = re.compile(
+    r"记者|記者|发言人|發言人|主持人|报道官|報道官|翻译|通訳|司会|대변인|기자"
+)
+CONNECTORS = {
+    "of", "the", "for", "and", "on", "de", "del", "della", "der", "den", "van", "von", "da", "di",
+    "du", "des", "la", "le", "el", "al", "bin", "ibn", "y", "e", "zu", "dos", "das",
+}  # fmt: skip
+# First words of sentences that end in a colon ("So the question is:", "Here's how:").
+_PROSE_STARTS = {
+    "i", "i'm", "i’m", "we", "you", "he", "she", "it", "they", "the", "a", "an", "so", "and", "but",
+    "or", "if", "then", "this", "that", "these", "those", "here", "here's", "here’s", "there",
+    "to", "let", "let's", "let’s", "look", "now", "well", "first", "second", "third", "fourth",
+    "finally", "last", "lastly", "next", "note", "also", "again", "yes", "no", "ok", "okay",
+    "today", "tonight", "yesterday", "tomorrow", "in", "on", "at", "for", "with", "as", "from",
+    "by", "about", "what", "why", "how", "when", "where", "who", "which", "our", "my", "your",
+    "his", "her", "their", "its", "one", "two", "three", "all", "some", "many", "each", "every",
+    "please", "thank", "thanks", "just", "quick", "another", "other", "more", "update",
+    "example", "remember", "listen", "bottom", "point",
+}  # fmt: skip
+# Words that open an address, never a speaker label ("Mr. President, Distinguished Delegates:").
+_VOCATIVES = {
+    "excellencies", "excellency", "delegates", "colleagues", "friends", "ladies", "gentlemen",
+    "distinguished", "dear", "members", "guests", "everyone", "everybody", "folks",
+}  # fmt: skip
+# A line that is all one parenthesis: a stage direction ("(Laughter.)") or a note.
+PARENTHETICAL = re.compile(r"^[(\[].*[)\]]$")
+
+
+@dataclass(slots=True)
+class Line:
+    number: int  # 1-based line number in the decoded input
+    text: str
+    kind: str = "text"  # "blank" | "stamp" | "html" | "label" | "candidate" | "text"
+    label: str = ""
+    rest: str = ""
+    style: str = ""  # labels and candidates: "q", "answer", "caps", "caps-dot", "mixed", "cjk"
+    convention: str = ""  # "dot" for "Q." / "A.", "dash" for "Q -" / "R -"
+
+
+def _is_caps_label(label: str) -> bool:
+    """ "SECRETARY BLINKEN", "MS. JEAN-PIERRE", "JANE DOE, FINANCIAL TIMES" (name, outlet)."""
+    if "," in label:
+        name, _, outlet = label.partition(",")
+        outlet = outlet.strip()
+        return (
+            len(name.split()) <= 5
+            and 1 <= len(outlet.split()) <= 5
+            and not any(ch.isdigit() for ch in outlet)
+            and _is_caps_label(name.strip())
+            and _is_caps_label(outlet)
+        )
+    if len(label) > 60 or len(label.split()) > 8 or not _CAPS_LABEL.fullmatch(label):
+        return False
+    return label == label.upper() and label != label.lower()
+
+
+def _looks_like_name(label: str) -> bool:
+    """'Vladimir Putin', 'President of Russia Vladimir Putin', 'Question'; not 'So the answer is'.
+
+    One comma may separate a name and an office ("Shri Arindam Bagchi, Official Spokesperson").
+    """
+    if label.count(",") == 1:
+        first, second = (part.strip() for part in label.split(","))
+        return _looks_like_name(first) and _looks_like_name(second)
+    words = label.split()
+    if not 1 <= len(words) <= 6 or len(label) > 60:
+        return False
+    if any(ch in label for ch in ',;!?"“”«»') or words[0].casefold() in _PROSE_STARTS:
+        return False
+    if words[-1].casefold() in CONNECTORS:
+        return False
+    for word in words:
+        if word.casefold() in CONNECTORS:
+            continue
+        if word.casefold() in _VOCATIVES:
+            return False
+        core = word.lstrip("'‘’\"")
+        if core[:1].islower() and "-" in core:  # "al-Sudani", "bin-Zayed"
+            core = core.rsplit("-", 1)[-1]
+        first = core[:1]
+        if not first or not (first.isupper() or first.isdigit()):
+            return False
+    return words[0][:1].isupper()
+
+
+def _looks_like_cjk_label(label: str) -> bool:
+    compact = label.replace(" ", "")
+    if not 1 <= len(compact) <= 15 or not CJK.search(compact):
+        return False
+    core = _CJK_ROLE_WORDS.sub("", compact)  # "報道官" is a role, though "道" may be prose
+    if any(ch in _CJK_PROSE for ch in core) or core.endswith(_CJK_PROSE_ENDINGS):
+        return False
+    return all(CJK.match(ch) or ch in "·・•" for ch in compact)
+
+
+def is_heading(text: str) -> bool:
+    """ "Remarks at the OSCE Ministerial": title-cased words and no sentence punctuation."""
+    words = [w for w in text.split() if w[:1].isalpha() and w.casefold() not in CONNECTORS]
+    if len(words) < 2 or text.rstrip().endswith((".", "?", "!", "…", ":", ",", ";")):
+        return False
+    return sum(1 for w in words if w[:1].isupper()) / len(words) >= 0.75
+
+
+def classify(lines: list[str], rule: SourceRule) -> list[Line]:
+    out: list[Line] = []
+    for number, text in enumerate(lines, start=1):
+        if text[:1] in "[(":
+            text = _LEADING_STAMP.sub("", text)
+        line = Line(number, text)
+        out.append(line)
+        if not text:
+            line.kind = "blank"
+        elif STAMP.match(text):
+            line.kind = "stamp"
+        elif text[0] == "<" and _HTML_ONLY.match(text):
+            line.kind = "html"
+        elif (m := _Q_LINE.match(text)) is not None:
+            line.kind, line.label, line.rest, line.style = "label", m["label"], m["rest"], "q"
+            line.convention = "dot" if m["dot"] else "dash" if m["dash"] else ""
+        elif (m := _ANSWER_LINE.match(text)) is not None:
+            line.kind, line.label, line.rest, line.style = (
+                "candidate",
+                m["label"],
+                m["rest"],
+                "answer",
+            )
+            line.convention = "dot" if m["dot"] else "dash"
+        elif (m := _COLON_LABEL.match(_unemphasised(text))) is not None:
+            _classify_colon_line(line, m, rule)
+        elif (caps := _caps_dot_label(text)) is not None and not rule.is_non_speaker(caps[0]):
+            line.kind, line.style, line.convention = "candidate", "caps-dot", "dot"
+            line.label, line.rest = caps
+    return out
+
+
+def _unemphasised(text: str) -> str:
+    if text[0] not in "*_":
+        return text
+    return _EMPHASIS.sub(lambda m: m[2] + (m[3] or m[4]), text)
+
+
+def _caps_dot_label(text: str) -> tuple[str, str] | None:
+    """("THE PRESIDENT", "No, ...") for "THE PRESIDENT. No, ..."; "MR. PRICE. Good" too."""
+    words = text.split(" ", 8)
+    label_end = 0
+    for i, word in enumerate(words[:-1]):
+        if not (word == word.upper() and word != word.lower()):
+            break
+        if word.endswith(".") and len(word.rstrip(".")) > 1:
+            label_end = i + 1
+    if not label_end:
+        return None
+    label = " ".join(words[:label_end])[:-1]
+    rest = " ".join(words[label_end:])
+    first = rest.split(" ", 1)[0]
+    if first == first.upper() or not _is_caps_label(label):
+        return None  # an all-caps sentence or heading, not a label
+    return label, rest
+
+
+def _classify_colon_line(line: Line, m: re.Match[str], rule: SourceRule) -> None:
+    label, rest = squash(m["label"]), m["rest"]
+    if rest[:1] in "[(":
+        rest = _LEADING_STAMP.sub("", rest)
+    note = m["note"]
+    if note and STAMP.match(note):
+        note = None  # "Speaker 1 (00:12:31):": the time goes
+    if note:
+        # "Emmanuel Macron (retranslated): ..." -> the note opens the turn's text.
+        rest = f"{note} {rest}".strip()
+    if not label or rule.is_non_speaker(label):
+        return
+    if _is_caps_label(label):
+        # An all-caps "LABEL: ALL CAPS HEADLINE" is a heading, not somebody speaking.
+        shouting = rest == rest.upper() and rest != rest.lower() and len(rest.split()) > 3
+        if not shouting:
+            line.kind, line.style = "label", "caps"
+    elif _looks_like_cjk_label(label):
+        line.kind, line.style = "candidate", "cjk"
+    elif _looks_like_name(label) and _may_follow_a_name(rest):
+        line.kind, line.style = "candidate", "mixed"
+    if line.kind != "text":
+        line.label, line.rest = label, rest
+
+
+def _may_follow_a_name(rest: str) -> bool:
+    """Could ``rest`` be somebody's words after "Name:"? Not when it continues a sentence
+    ("Germany: we will ..."), lists a figure ("Russia: 12 deaths") or is a heading
+    ("Secretary Blinken: Interview With Reuters")."""
+    first = rest[:1]
+    return not ((first.isalpha() and first.islower()) or first.isdigit() or is_heading(rest))

@@ -346,7 +346,7 @@ def postgres(args, corpus: Path) -> None:
     from django.db import connection
 
     from archive.models import Turn
-    from archive.search.engines.postgres import refresh_spelling_words
+    from archive.search.engines.postgres_spelling import refresh_spelling_words
 
     try:
         result: dict = {"engine": "postgres", "load_average": os.getloadavg()}

@@ -1,13 +1,7 @@
 """Shared fixtures: a real database (SQLite, or PostgreSQL when DATABASE_URL is set) and a real
 Whoosh index in a temporary folder for every test that touches search."""
 
-from pathlib import Path
-
 import pytest
-
-DATA_DIR = Path(__file__).parent / "data"
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SEED = DATA_DIR / "state_blinken_reuters_2021-12-03.txt"
 
 
 @pytest.fixture(autouse=True)

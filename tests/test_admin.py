@@ -9,8 +9,14 @@ from django.urls import reverse
 from archive.ingest.load import ingest_file
 from archive.models import Speaker, SpeakerAlias, Topic, Transcript, Turn, TurnTopic
 from archive.topics import tag_turns
-from tests.conftest import REPO_ROOT, SEED
-from tests.factories import make_speaker, make_staff_user, make_topic, make_transcript
+from tests.support import (
+    REPO_ROOT,
+    SEED,
+    make_speaker,
+    make_staff_user,
+    make_topic,
+    make_transcript,
+)
 
 pytestmark = pytest.mark.django_db
 

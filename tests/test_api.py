@@ -11,7 +11,7 @@ from openapi_spec_validator import validate
 
 from archive.models import Speaker
 from archive.openapi import openapi_document
-from tests.factories import make_speaker, make_topic, make_transcript, tag
+from tests.support import make_speaker, make_topic, make_transcript, tag
 
 pytestmark = pytest.mark.django_db
 DOCUMENT = openapi_document()

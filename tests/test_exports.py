@@ -20,7 +20,7 @@ from archive.views.exports import (
     turns_csv_response,
     turns_json_response,
 )
-from tests.factories import make_speaker, make_transcript
+from tests.support import make_speaker, make_transcript
 
 pytestmark = pytest.mark.django_db
 AKN = f"{{{AKN_NS}}}"

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from archive.models import Speaker
-from tests.factories import make_speaker, make_topic, make_transcript, tag
+from tests.support import make_speaker, make_topic, make_transcript, tag
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"

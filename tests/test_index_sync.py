@@ -17,8 +17,7 @@ from archive.search import SearchRequest, indexing, run_search
 from archive.search.engine import get_engine
 from archive.search.engines import whoosh
 from archive.search.indexing import reindex_transcript, reindex_turns
-from tests.factories import make_speaker, make_topic, make_transcript, tag
-from tests.search_fixtures import load_seed
+from tests.support import load_seed, make_speaker, make_topic, make_transcript, tag
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 
 from archive.ingest.parse import parse_file
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 
 SAMPLES = sorted((REPO_ROOT / "fixtures" / "transcripts").glob("*.txt"))
 COUNT_TURNS = (

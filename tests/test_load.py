@@ -11,8 +11,7 @@ from archive.ingest import load
 from archive.ingest.load import ingest_file, ingest_text
 from archive.ingest.speakers import merge_speakers, reassign_label
 from archive.models import Speaker, SpeakerAlias, Topic, Transcript, Turn, TurnTopic
-from tests.conftest import DATA_DIR, REPO_ROOT, SEED
-from tests.factories import make_speaker, make_topic, tag
+from tests.support import DATA_DIR, REPO_ROOT, SEED, make_speaker, make_topic, tag
 
 pytestmark = pytest.mark.django_db
 

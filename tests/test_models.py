@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from archive.models import Speaker, Topic, Transcript, Turn
-from tests.factories import make_speaker, make_topic, make_transcript, tag
+from tests.support import make_speaker, make_topic, make_transcript, tag
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 
 from archive.models import Speaker, Turn
-from tests.factories import make_speaker, make_topic, make_transcript, tag
+from tests.support import make_speaker, make_topic, make_transcript, tag
 
 pytestmark = pytest.mark.django_db
 

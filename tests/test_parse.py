@@ -10,8 +10,7 @@ import datetime
 import pytest
 
 from archive.ingest.parse import ParseError, parse_file, parse_text
-from tests.conftest import DATA_DIR, SEED
-from tests.parse_support import PROBES, labels, parse, white_house_files
+from tests.support import DATA_DIR, PROBES, SEED, labels, parse, white_house_files
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from archive.ingest.parse import parse_text
-from tests.parse_support import labels, parse, parse_probe
+from tests.support import labels, parse, parse_probe
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from archive.ingest.parse import parse_file
-from tests.parse_support import white_house_files
+from tests.support import white_house_files
 
 SPEAKERS = re.compile(
     r"^(?:Q|MODERATOR|OPERATOR|SENIOR ADMINISTRATION OFFICIAL|MS\. PSAKI|MS\. JEAN-PIERRE|"

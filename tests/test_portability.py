@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from archive.models import Speaker, SpeakerAlias, Topic, Transcript, Turn, TurnTopic
 from archive.portability import ARCHIVE_MODELS
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

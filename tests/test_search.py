@@ -9,8 +9,14 @@ from django.urls import reverse
 
 from archive.models import Transcript, Turn
 from archive.search import SearchRequest, run_search
-from tests.factories import make_speaker, make_topic, make_transcript, tag
-from tests.search_fixtures import load_sample_files, load_seed
+from tests.support import (
+    load_sample_files,
+    load_seed,
+    make_speaker,
+    make_topic,
+    make_transcript,
+    tag,
+)
 
 pytestmark = pytest.mark.django_db
 

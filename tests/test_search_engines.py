@@ -28,8 +28,7 @@ from archive.search.analysis import analyse
 from archive.search.engine import EngineQuery, get_engine
 from archive.search.page import SearchRequest, run_search
 from archive.topics import load_topics
-from tests.conftest import DATA_DIR, REPO_ROOT, SEED
-from tests.factories import make_topic, make_transcript, tag
+from tests.support import DATA_DIR, REPO_ROOT, SEED, make_topic, make_transcript, tag
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +144,7 @@ def archive(django_db_setup, django_db_blocker, tmp_path_factory, index_dir):
         if connection.vendor == "postgresql":
             # The spelling word list is a materialised view, which other tests' flushes leave
             # filled with their archives' words: make it this archive's.
-            from archive.search.engines.postgres import refresh_spelling_words
+            from archive.search.engines.postgres_spelling import refresh_spelling_words
 
             refresh_spelling_words()
         yield loaded

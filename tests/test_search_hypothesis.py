@@ -7,7 +7,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.factories import make_speaker, make_topic, make_transcript
+from tests.support import make_speaker, make_topic, make_transcript
 
 pytestmark = pytest.mark.django_db
 

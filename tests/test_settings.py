@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 
 
 def run_manage(*args: str, env_overrides: dict[str, str], tmp_path) -> subprocess.CompletedProcess:

@@ -8,8 +8,7 @@ import pytest
 from django.urls import reverse
 
 from archive.models import Speaker
-from tests.factories import make_speaker, make_topic, make_transcript, tag
-from tests.search_fixtures import load_seed
+from tests.support import load_seed, make_speaker, make_topic, make_transcript, tag
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from django.core.management import call_command
 from archive.models import Topic, Turn, TurnTopic
 from archive.search.indexing import bulk_indexing
 from archive.topics import TopicMatcher, load_topics, lowered_text, tag_turns
-from tests.conftest import REPO_ROOT
-from tests.factories import make_topic, make_transcript, tag
+from tests.support import REPO_ROOT, make_topic, make_transcript, tag
 
 
 def matches(phrases, text) -> bool:

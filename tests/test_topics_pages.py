@@ -7,8 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_speaker, make_topic, make_transcript, tag
-from tests.search_fixtures import load_seed
+from tests.support import load_seed, make_speaker, make_topic, make_transcript, tag
 
 pytestmark = pytest.mark.django_db
 

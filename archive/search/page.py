@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils.text import slugify
 
@@ -316,7 +315,7 @@ def run_search(request: SearchRequest, *, engine: SearchEngine | None = None) ->
     try:
         engine = engine or get_engine()
     except Exception:
-        log.exception("No search engine %r", settings.PARLEY_SEARCH_ENGINE)
+        log.exception("No search engine")
         page.failed = True
         page.notes.append("Search is unavailable just now; please try again in a moment.")
         return page

@@ -40,15 +40,13 @@ from archive.models import Speaker, Topic, Transcript, Turn, TurnSearchDocument,
 from archive.search.analysis import analyse, content_words, exact_words
 from archive.search.documents import hit_for_turn, searchable
 from archive.search.engine import EngineQuery, EngineResult, Hit, IndexReport
+from archive.search.engines.postgres_spelling import closest_word, refresh_spelling_words
 from archive.search.query import Clause, Term
 
 log = logging.getLogger(__name__)
 
 WORDS_CONFIG = "parley_words"
 EXACT_CONFIG = "parley_exact"
-WORD_LIST = "archive_search_word"  # materialised view of the archive's words (migration 0003)
-WORD_LIST_INLINE_REFRESH = 50_000  # turns: below this a first spelling request fills the list
-MAX_SPELLING_DISTANCE = 2  # edits, as the Whoosh engine's corrector allows
 RANK_NORMALISATION = 1  # ts_rank divided by 1 + log(length): long turns do not win by length
 
 # Page orders (whole-value constants, never user input). Undated transcripts sort as the oldest,
@@ -498,83 +496,3 @@ def archive_has_word(word: str) -> bool:
     return Turn.objects.filter(
         pk__in=list(candidates), kind=Turn.Kind.SPEECH, transcript__published=True
     ).exists()
-
-
-def refresh_spelling_words() -> bool:
-    """Bring the word list for spelling suggestions up to date with the archive (seconds for a
-    million turns; readers are not blocked once the list has been filled). Returns False when
-    the list does not exist (not PostgreSQL, or migration 0003 not applied)."""
-    if connection.vendor != "postgresql":
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT ispopulated FROM pg_matviews WHERE matviewname = %s", [WORD_LIST])
-        row = cursor.fetchone()
-        if row is None:
-            return False
-        concurrently = "CONCURRENTLY " if row[0] else ""
-        cursor.execute(f"REFRESH MATERIALIZED VIEW {concurrently}{WORD_LIST}")
-    return True
-
-
-def _word_list_ready(cursor) -> bool:
-    """Whether the word list can be read; a small archive's list is filled on first use (a large
-    archive's by refresh_spelling_words(), which takes too long for a page request)."""
-    cursor.execute("SELECT ispopulated FROM pg_matviews WHERE matviewname = %s", [WORD_LIST])
-    row = cursor.fetchone()
-    if row is None:
-        return False
-    if row[0]:
-        return True
-    cursor.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM {TurnSearchDocument._meta.db_table} LIMIT %s) AS t",
-        [WORD_LIST_INLINE_REFRESH + 1],
-    )
-    if cursor.fetchone()[0] > WORD_LIST_INLINE_REFRESH:
-        log.warning("The spelling word list is empty: run refresh_spelling_words().")
-        return False
-    cursor.execute(f"REFRESH MATERIALIZED VIEW {WORD_LIST}")
-    return True
-
-
-def closest_word(word: str) -> str | None:
-    with connection.cursor() as cursor:
-        if not _word_list_ready(cursor):
-            return None
-        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [f"{WORD_LIST}_trigram"])
-        if cursor.fetchone():
-            # The nearest words by trigrams (the GiST index answers this in a millisecond).
-            cursor.execute(
-                f"SELECT word, occurrences FROM {WORD_LIST} ORDER BY word <-> %s LIMIT 100", [word]
-            )
-        else:  # no pg_trgm: the words that begin alike and are about as long
-            cursor.execute(
-                f"SELECT word, occurrences FROM {WORD_LIST} WHERE left(word, 1) = left(%s, 1) "
-                "AND abs(length(word) - length(%s)) <= 2 ORDER BY occurrences DESC LIMIT 2000",
-                [word, word],
-            )
-        candidates = cursor.fetchall()
-    best = None
-    for candidate, occurrences in candidates:
-        distance = edit_distance(word, candidate, limit=MAX_SPELLING_DISTANCE)
-        if distance <= MAX_SPELLING_DISTANCE and candidate != word:
-            key = (distance, -occurrences, candidate)
-            if best is None or key < best:
-                best = key
-    return best[2] if best else None
-
-
-def edit_distance(a: str, b: str, *, limit: int) -> int:
-    """Levenshtein distance, as Whoosh's corrector measures it; above `limit` it is limit + 1."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            )
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return min(previous[-1], limit + 1)

@@ -1,0 +1,195 @@
+"""What the tests share: where the test data lives, factories for speakers, transcripts and
+topics, the sample archive loaded for search tests, and the parser tests' helpers.
+
+    blinken = make_speaker("Antony Blinken", aliases=["SECRETARY BLINKEN"])
+    transcript = make_transcript(
+        "Blinken at Reuters NEXT",
+        turns=[("QUESTION", "Is Russia going to invade?"), ("SECRETARY BLINKEN", "I hope not.")],
+    )
+    make_topic("Ukraine", phrases=["Ukraine"])
+
+Turns get their speaker through the labels' aliases (a speaker is created for an unknown label),
+or pass `speakers={"QUESTION": galloni}`. Everything is saved with ordinary ORM saves. Models
+are imported inside the helpers, so that the parser's tests run without Django
+(`python -m pytest tests/test_parse.py -p no:django`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import itertools
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+from django.utils.text import slugify
+
+if TYPE_CHECKING:
+    from archive.models import Speaker, Topic, Transcript, Turn, TurnTopic
+
+DATA_DIR = Path(__file__).parent / "data"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SEED = DATA_DIR / "state_blinken_reuters_2021-12-03.txt"
+FIXTURES = REPO_ROOT / "fixtures"  # the sample archive: 16 real White House pages and the seed
+BLINKEN = FIXTURES / "transcripts" / "2021-12-03-blinken-reuters-next.txt"
+PROBES = DATA_DIR / "parse"  # transcripts in the styles of other governments and pasted pages
+
+
+# --- Factories -----------------------------------------------------------------------------------
+
+_counter = itertools.count(1)
+
+
+def make_speaker(name: str = "", *, aliases=(), **fields) -> Speaker:
+    from archive.models import Speaker, SpeakerAlias
+
+    name = name or f"Speaker {next(_counter)}"
+    speaker = Speaker.objects.create(name=name, **fields)
+    for label in aliases:
+        SpeakerAlias.objects.create(speaker=speaker, label=label)
+    return speaker
+
+
+def speaker_for_label(label: str) -> Speaker:
+    """The speaker an alias names, or a new one (with that alias) named after the label."""
+    from archive.ingest.labels import label_key
+    from archive.models import SpeakerAlias
+
+    alias = SpeakerAlias.objects.filter(key=label_key(label)).select_related("speaker").first()
+    if alias:
+        return alias.speaker
+    return make_speaker(label.title(), aliases=[label])
+
+
+def make_transcript(
+    title: str = "",
+    *,
+    turns=(),
+    speakers: dict[str, Speaker] | None = None,
+    date: datetime.date | None = datetime.date(2021, 12, 3),
+    **fields,
+) -> Transcript:
+    """A transcript with `turns`: (label, text) pairs, or (label, text, kind) triples; label ""
+    makes a narrative turn."""
+    from archive.models import Transcript, Turn
+
+    n = next(_counter)
+    title = title or f"Transcript {n}"
+    text = "\n\n".join(f"{t[0]}:  {t[1]}" if t[0] else t[1] for t in turns) or title
+    fields.setdefault("source_key", f"test-{n}-{slugify(title)}.txt")
+    fields.setdefault("original_text", text)
+    fields.setdefault("content_hash", hashlib.sha256(f"{n}\n{text}".encode()).hexdigest())
+    transcript = Transcript.objects.create(title=title, date=date, **fields)
+    speakers = dict(speakers or {})
+    for position, spec in enumerate(turns, start=1):
+        label, text = spec[0], spec[1]
+        kind = spec[2] if len(spec) > 2 else ("speech" if label else "narrative")
+        speaker = None
+        if label:
+            if label not in speakers:
+                speakers[label] = speaker_for_label(label)
+            speaker = speakers[label]
+        Turn.objects.create(
+            transcript=transcript,
+            position=position,
+            label=label,
+            text=text,
+            kind=kind,
+            speaker=speaker,
+        )
+    return transcript
+
+
+def make_topic(name: str = "", *, phrases=(), **fields) -> Topic:
+    from archive.models import Topic
+
+    name = name or f"Topic {next(_counter)}"
+    return Topic.objects.create(name=name, phrases="\n".join(phrases or [name]), **fields)
+
+
+def tag(turn: Turn, topic: Topic, *, origin: str = "curator", rejected: bool = False) -> TurnTopic:
+    from archive.models import TurnTopic
+
+    return TurnTopic.objects.create(turn=turn, topic=topic, origin=origin, rejected=rejected)
+
+
+def make_staff_user(username: str = "curator", password: str = "a-curator-password"):
+    """A superuser staff account, as curators have."""
+    return get_user_model().objects.create_superuser(
+        username=username, email=f"{username}@example.org", password=password
+    )
+
+
+# --- The sample archive ----------------------------------------------------------------------------
+
+
+def load_seed(capture, *, topics: bool = True, speakers: bool = True) -> Transcript:
+    """Ingest the Blinken interview (and the fixture speakers and topics), running the on-commit
+    index updates; `capture` is pytest-django's django_capture_on_commit_callbacks."""
+    from archive.ingest.load import ingest_file
+    from archive.ingest.speakers import load_known_speakers
+    from archive.topics import load_topics
+
+    with capture(execute=True):
+        if speakers:
+            load_known_speakers(json.loads((FIXTURES / "speakers.json").read_text()))
+        if topics:
+            load_topics(json.loads((FIXTURES / "topics.json").read_text()))
+        outcome = ingest_file(BLINKEN)
+    assert outcome.transcript is not None, outcome
+    return outcome.transcript
+
+
+def load_sample_files(capture, names: list[str]) -> list[Transcript]:
+    from archive.ingest.load import ingest_file
+    from archive.ingest.speakers import load_known_speakers
+    from archive.topics import load_topics
+
+    transcripts = []
+    with capture(execute=True):
+        load_known_speakers(json.loads((FIXTURES / "speakers.json").read_text()))
+        load_topics(json.loads((FIXTURES / "topics.json").read_text()))
+        for name in names:
+            transcripts.append(ingest_file(FIXTURES / "transcripts" / name).transcript)
+    return transcripts
+
+
+def sample_names() -> list[str]:
+    return sorted(path.name for path in (FIXTURES / "transcripts").glob("*.txt"))
+
+
+# --- The parser's tests ------------------------------------------------------------------------------
+
+
+def parse(name: str):
+    from archive.ingest.parse import parse_file
+
+    return parse_file(DATA_DIR / name)
+
+
+def parse_probe(name: str):
+    from archive.ingest.parse import parse_file
+
+    return parse_file(PROBES / name)
+
+
+def labels(parsed) -> list[str]:
+    return [t.label for t in parsed.turns]
+
+
+def white_house_files() -> list[Path]:
+    """The real White House transcripts of the sample archive (transcripts/ and extra/)."""
+    paths = [
+        *FIXTURES.joinpath("transcripts").glob("*.txt"),
+        *FIXTURES.joinpath("extra").glob("*.txt"),
+    ]
+    return sorted(
+        (path for path in paths if _sidecar(path).get("source_name") == "The White House"),
+        key=lambda path: path.name,
+    )
+
+
+def _sidecar(path: Path) -> dict:
+    return json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))

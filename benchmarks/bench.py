@@ -58,7 +58,7 @@ def folder_size(path: Path) -> int:
 def setup_django(data_dir: Path, engine: str | None = None) -> None:
     os.environ["PARLEY_DATA_DIR"] = str(data_dir)
     os.environ.pop("DATABASE_URL", None)
-    os.environ["PARLEY_SEARCH_ENGINE"] = "whoosh"
+    os.environ["PARLEY_SEARCH_ENGINE"] = "haystack" if engine else "whoosh"
     os.environ["DJANGO_DEBUG"] = "1"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
     if engine:
@@ -173,8 +173,9 @@ def fts5_reference(
 def ingest(corpus: Path) -> dict:
     from django.core.management import call_command
 
-    from archive.ingest.load import FAILED, bulk_indexing, ingest_file
+    from archive.ingest.load import FAILED, ingest_file
     from archive.models import Turn
+    from archive.search.indexing import bulk_indexing
     from archive.topics import load_topics
 
     call_command("migrate", verbosity=0)

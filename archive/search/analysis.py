@@ -54,7 +54,7 @@ FOLDING = {
     "\u00a0": " ",  # no-break space
     "\u202f": " ",  # narrow no-break space
 }
-_FOLD = str.maketrans(FOLDING)
+_FOLDED = re.compile("[" + "".join(re.escape(char) for char in FOLDING) + "]")
 
 # A word: letters and digits, with inner apostrophes and full stops kept (you've, U.S).
 WORD_PATTERN = r"\w+(?:['.]\w+)*"
@@ -64,7 +64,13 @@ STOP_WORDS = frozenset(_WHOOSH_STOP_WORDS)
 
 def fold(text: str) -> str:
     """`text` with the styles in FOLDING made plain, one character for one."""
-    return text.translate(_FOLD)
+    # A regular expression finds the few characters to fold several times faster than
+    # str.translate walks a text (this runs on every document indexed).
+    return _FOLDED.sub(_fold_one, text)
+
+
+def _fold_one(match: re.Match) -> str:
+    return FOLDING[match.group()]
 
 
 def word_spans(text: str) -> Iterator[tuple[int, int, str]]:

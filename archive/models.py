@@ -256,8 +256,9 @@ class TurnQuerySet(models.QuerySet):
         return self.filter(pk__in=tags.values("turn"))
 
     def for_listing(self) -> TurnQuerySet:
-        """What a list of turns shows: speaker and transcript without a query per row."""
-        return self.select_related("speaker", "transcript")
+        """What a list of turns shows: speaker and transcript without a query per row (and
+        without the transcript's original text, which can be megabytes, once per turn)."""
+        return self.select_related("speaker", "transcript").defer("transcript__original_text")
 
     def with_visible_tags(self) -> TurnQuerySet:
         """Prefetch each turn's visible topic tags (with their topics) as `visible_tags`."""
@@ -484,3 +485,26 @@ class TurnSearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"search document of {self.turn_id}"
+
+
+class IndexTask(models.Model):
+    """Index work not yet applied: which turns an engine that keeps its own index (Whoosh, or
+    another haystack backend) must bring up to date. Written in the same transaction as the
+    change it describes, so a committed change always leaves its task behind, and deleted only
+    once the index holds the change (archive.search.indexing): a crash between the commit and
+    the index write loses nothing; the next writer applies what is left."""
+
+    class Scope(models.TextChoices):
+        TURN = "turn", "Turn"
+        TRANSCRIPT = "transcript", "Every turn of a transcript"
+        SPEAKER = "speaker", "Every turn of a speaker"
+
+    scope = models.CharField(max_length=12, choices=Scope.choices)
+    object_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"index {self.scope} {self.object_id}"

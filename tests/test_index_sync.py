@@ -3,19 +3,21 @@ contention, and check_index finds and repairs any difference."""
 
 from __future__ import annotations
 
+import json
 import threading
+from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from haystack import connections
+from whoosh.index import LockError
 
 from archive.ingest.speakers import merge_speakers
 from archive.models import Speaker, Topic, Transcript, Turn, TurnTopic
 from archive.search import SearchRequest, indexing, run_search
 from archive.search.engine import get_engine
-from archive.search.engines import whoosh
 from archive.search.indexing import reindex_transcript, reindex_turns
 from tests.support import load_seed, make_speaker, make_topic, make_transcript, tag
 
@@ -239,23 +241,86 @@ def test_a_locked_index_never_loses_an_update(seed, indexed):
     turn = seed.turns.get(position=2)
     try:
         turn.text = "Quadrilateral instead."
-        Turn.objects.filter(pk=turn.pk).update(text=turn.text)
-        assert backend.sync_turns([turn.pk], wait=0.2) is False  # no LockError, no waiting
+        turn.save()  # its index task is written in the same transaction
+        assert indexing.apply_pending(wait=0.2) is False  # no LockError, no long wait
     finally:
         blocker.cancel()
-    assert total("quadrilateral") == 0  # still pending in the journal
-    assert backend.pending.read()[0] == {turn.pk}
-    # The next writer, whoever it is, applies the journal.
+    assert total("quadrilateral") == 0
+    assert indexing.pending_tasks() == 1  # still pending, in the database
+    # The next writer, whoever it is, applies every pending task.
     with indexed():
         make_transcript("Other", turns=[("MR PRICE", "Sanctions.")])
     assert total("quadrilateral") == 1
-    assert backend.pending.read()[0] == set()
+    assert indexing.pending_tasks() == 0
+    assert_index_true()
+
+
+def test_a_rolled_back_change_leaves_no_index_task(seed):
+    turn = seed.turns.get(position=2)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        turn.text = "Quadrilateral instead."
+        turn.save()
+        raise RuntimeError
+    assert indexing.pending_tasks() == 0
+
+
+def test_committed_changes_whose_index_write_never_happened_are_applied_by_the_next_writer(
+    seed, indexed
+):
+    """A process that commits and dies before writing the index (here: its on-commit step never
+    runs) leaves its tasks; the next bulk load applies them with its own."""
+    Turn.objects.filter(transcript=seed, position=2).update(text="Quadrilateral.")
+    reindex_turns([seed.turns.get(position=2).pk])
+    make_transcript("Lost", turns=[("MR PRICE", "Zanzibar.")])
+    assert not get_engine().check().ok
+    with indexed(), indexing.bulk_indexing():
+        pass
+    assert total("quadrilateral") == 1 and total("zanzibar") == 1
+    assert indexing.pending_tasks() == 0
+    assert_index_true()
+
+
+def test_a_busy_writer_is_named_and_a_dead_writers_lock_is_broken(seed, tmp_path):
+    import subprocess
+    import sys
+
+    from archive.search.engines.whoosh import lock
+
+    backend = connections["default"].get_backend()
+    holder = Path(backend.path, lock.LOCK_FILE)
+    hold = (
+        "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_CREAT | os.O_WRONLY); "
+        "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)"
+    )
+    orphan = subprocess.Popen(
+        [sys.executable, "-c", hold, str(holder)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert orphan.stdout.readline().strip() == "held"
+        # A living writer: the wait names it and gives up.
+        Path(backend.path, lock.HOLDER_FILE).write_text(
+            json.dumps({"pid": orphan.pid, "command": "manage.py ingest big/", "since": 0})
+        )
+        with pytest.raises(LockError, match=rf"process {orphan.pid} \(manage.py ingest big/\)"):
+            backend._open_writer(0.2)
+        # Its recorded writer has died (a pid that no longer runs): the lock is broken.
+        gone = subprocess.run(
+            [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+        )
+        Path(backend.path, lock.HOLDER_FILE).write_text(
+            json.dumps({"pid": int(gone.stdout), "command": "manage.py ingest", "since": 0})
+        )
+        assert backend.apply_turns([seed.turns.get(position=2).pk], wait=0.2) is True
+        assert orphan.wait(timeout=5) == -9
+    finally:
+        orphan.kill()
+        orphan.wait()
     assert_index_true()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_save_behind_a_long_writer_is_applied_in_the_background(monkeypatch):
-    monkeypatch.setattr(whoosh, "SYNC_WAIT", 0.2)
+    monkeypatch.setattr(indexing, "SYNC_WAIT", 0.2)
     transcript = make_transcript("Briefing", turns=[("MR PRICE", "Sanctions.")])
     backend = connections["default"].get_backend()
     blocker = backend.index.writer()
@@ -266,7 +331,7 @@ def test_a_save_behind_a_long_writer_is_applied_in_the_background(monkeypatch):
     turn.save()  # autocommit: indexes now, finds the lock taken, hands over to a thread
     released.join()
     for thread in threading.enumerate():
-        if thread.name == "parley-index-flush":
+        if thread.name == "parley-index-tasks":
             thread.join(timeout=30)
     assert total("quadrilateral") == 1
     assert_index_true()
@@ -286,7 +351,7 @@ def test_two_writers_at_once_both_land():
         try:
             ids = list(transcript.turns.values_list("pk", flat=True))
             for start in range(0, len(ids), 3):
-                assert backend.sync_turns(ids[start : start + 3], wait=30)
+                assert backend.apply_turns(ids[start : start + 3], wait=30)
         except Exception as error:  # pragma: no cover - the assertion below shows it
             errors.append(error)
         finally:

@@ -308,15 +308,29 @@ def test_the_progress_is_sparse_when_stderr_is_not_a_terminal():
     assert stream.getvalue().splitlines() == ["10/25 files", "20/25 files", "25/25 files"]
 
 
-@pytest.mark.parametrize("name", ["empty.txt", "binary.txt", "huge.txt"])
-def test_manage_py_ingest_never_prints_a_traceback(bad_files, tmp_path, name):
-    env = {**os.environ, "PARLEY_DATA_DIR": str(tmp_path / "data")}
+@pytest.fixture(scope="module")
+def migrated_data_dir(tmp_path_factory):
+    """A separate, migrated embedded archive for manage.py run in a child process."""
+    data = tmp_path_factory.mktemp("data")
+    env = {**os.environ, "PARLEY_DATA_DIR": str(data)}
     env.pop("DATABASE_URL", None)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=REPO_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return env
 
+
+@pytest.mark.parametrize("name", ["empty.txt", "binary.txt", "huge.txt"])
+def test_manage_py_ingest_never_prints_a_traceback(bad_files, migrated_data_dir, name):
     result = subprocess.run(
         [sys.executable, "manage.py", "ingest", str(bad_files / name)],
         cwd=REPO_ROOT,
-        env=env,
+        env=migrated_data_dir,
         capture_output=True,
         text=True,
         timeout=120,
@@ -328,6 +342,33 @@ def test_manage_py_ingest_never_prints_a_traceback(bad_files, tmp_path, name):
         result.stderr.strip().splitlines()[-1] == "CommandError: 1 of 1 file(s) failed; see above."
     )
     assert f"failed       {bad_files / name}: " in result.stdout
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run", "--json"]])
+def test_ingest_into_an_archive_never_set_up_says_to_migrate_in_one_line(tmp_path, dry_run):
+    env = {**os.environ, "PARLEY_DATA_DIR": str(tmp_path / "data")}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "ingest",
+            *dry_run,
+            str(DATA_DIR / "qa_interview_minister_2022-03-15.txt"),
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.strip().splitlines() == [
+        f"CommandError: There is no archive database at {tmp_path / 'data' / 'parley.sqlite3'} "
+        "yet: run `manage.py migrate` first."
+    ]
+    assert not (tmp_path / "data" / "parley.sqlite3").exists()
 
 
 def test_the_seed_copy_in_fixtures_is_the_seed():

@@ -40,7 +40,7 @@ from archive.ingest.parsed import ParsedTranscript, ParsedTurn, ParseError
 from archive.ingest.reading import MAX_BYTES, read_transcript_file
 from archive.ingest.speakers import SpeakerPlan, plan_speakers, role_for_label
 from archive.models import Transcript, Turn
-from archive.search.indexing import reindex_turns
+from archive.search.indexing import reindex_transcript
 from archive.topics import tag_turns
 
 TRANSCRIPT_SUFFIXES = (".txt", ".html", ".htm")
@@ -376,7 +376,7 @@ def create_transcript(
         ]
     )
     # bulk_create sends no post_save signals: tell the search code.
-    reindex_turns(transcript.turns.values_list("pk", flat=True))
+    reindex_transcript(transcript)
     return transcript
 
 
@@ -449,7 +449,7 @@ def update_transcript(
                 )
             )
     Turn.objects.bulk_create(new_turns)
-    reindex_turns(transcript.turns.values_list("pk", flat=True))
+    reindex_transcript(transcript)
 
     for name, value in meta.model_fields().items():
         if name not in transcript.curated_fields:

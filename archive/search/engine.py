@@ -168,8 +168,9 @@ class SearchEngine(Protocol):
         """For each word the archive does not contain, a close word it does contain."""
         ...
 
-    def update(self, turn_ids: Iterable[int]) -> None:
-        """Make the index agree with the (committed) database for these turns."""
+    def update(self, turn_ids: Iterable[int], wait: float) -> bool:
+        """Make the index agree with the (committed) database for these turns; False, with
+        nothing written, when the index could not be taken within `wait` seconds."""
         ...
 
     def rebuild(self) -> None:

@@ -3,15 +3,19 @@ transaction commits, never half-way, and is never lost.
 
 The signal processor notes which turns a change touches (a turn saved or deleted; a transcript's
 turns when it is saved, unpublished or deleted; a speaker's turns when renamed or merged; a turn's
-topic tags) and, once the outermost transaction commits, asks the engine to bring exactly those
-turns up to date (`SearchEngine.update`): a turn that is gone, unpublished or not speech leaves
-the index. An engine that keeps its own index in the database (`keeps_own_index`: PostgreSQL,
-whose triggers write it in the same transaction) needs none of this.
+topic tags) as `IndexTask` rows, written in the change's own transaction: a rolled-back change
+leaves none, a committed one always leaves its task. Once the outermost transaction commits, the
+pending tasks are applied (`apply_pending`: the engine brings exactly those turns up to date; a
+turn that is gone, unpublished or not speech leaves the index) and deleted. When the engine
+cannot take them at once (another process holds the Whoosh writer lock), a thread applies them
+once it can; if the process dies first, the next writer, a rerun of the ingest or
+`check_index --repair` does. An engine that keeps its index in the database (`keeps_own_index`:
+PostgreSQL, whose triggers write it in the same transaction) needs none of this.
 
 Code that changes rows without signals (QuerySet.update(), bulk_create(), raw SQL) calls
-`reindex_turns(ids)`, `reindex_transcript(transcript)` or `reindex_speakers(ids)` afterwards;
-they also wait for the commit. A bulk ingest wraps its work in `bulk_indexing()`, so that the
-index is written once, in large batches, at the end, and the engine does what a large load needs.
+`reindex_turns(ids)`, `reindex_transcript(transcript)` or `reindex_speakers(ids)` inside its
+transaction. A bulk ingest wraps its work in `bulk_indexing()`, so that the index is written once,
+in large batches, at the end, and the engine does what a large load needs.
 """
 
 from __future__ import annotations
@@ -22,118 +26,176 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 
 from django.db import transaction
-from django.db.models import signals
+from django.db.models import Max, signals
 from haystack.signals import BaseSignalProcessor
 
-from archive.models import Speaker, Transcript, Turn, TurnTopic
+from archive.models import IndexTask, Speaker, Transcript, Turn, TurnTopic
 from archive.search.engine import get_engine
 
 log = logging.getLogger(__name__)
 
-_local = threading.local()
+SYNC_WAIT = 3.0  # seconds a request waits for another index writer before handing over to a thread
+BULK_WAIT = 120.0  # a bulk ingest, check_index --repair
+BACKGROUND_WAIT = 600.0
+TASKS_PER_ROUND = 2000
+
+_local = threading.local()  # .deferred: how many bulk_indexing() blocks this thread is in
 
 
-class _Pending:
-    def __init__(self):
-        self.turns: set[int] = set()
-        self.transcripts: set[int] = set()
-        self.speakers: set[int] = set()
-
-    def __bool__(self) -> bool:
-        return bool(self.turns or self.transcripts or self.speakers)
-
-    def take(self) -> _Pending:
-        taken = _Pending()
-        taken.turns, self.turns = self.turns, set()
-        taken.transcripts, self.transcripts = self.transcripts, set()
-        taken.speakers, self.speakers = self.speakers, set()
-        return taken
-
-    def turn_ids(self) -> set[int]:
-        ids = set(self.turns)
-        if self.transcripts:
-            ids.update(
-                Turn.objects.filter(transcript_id__in=self.transcripts).values_list("pk", flat=True)
-            )
-        if self.speakers:
-            ids.update(
-                Turn.objects.filter(speaker_id__in=self.speakers).values_list("pk", flat=True)
-            )
-        return ids
-
-
-def _pending(using: str) -> _Pending:
-    if not hasattr(_local, "pending"):
-        _local.pending = {}
-        _local.deferred = 0
-    return _local.pending.setdefault(using, _Pending())
+def _deferred() -> int:
+    return getattr(_local, "deferred", 0)
 
 
 def _schedule(using: str = "default", *, turns=(), transcripts=(), speakers=()) -> None:
-    """Remember what changed and index it when the current transaction commits (at once when
-    there is none). Every call registers a callback; the first to run takes everything, so a
-    rolled-back savepoint never strands a change."""
+    """Record what changed, in the current transaction, and apply it once that commits (at once
+    when there is none)."""
     if get_engine().keeps_own_index:
         return
-    pending = _pending(using)
-    pending.turns.update(int(pk) for pk in turns if pk is not None)
-    pending.transcripts.update(int(pk) for pk in transcripts if pk is not None)
-    pending.speakers.update(int(pk) for pk in speakers if pk is not None)
-    transaction.on_commit(lambda: _flush(using), using=using)
+    tasks = [
+        IndexTask(scope=scope, object_id=int(pk))
+        for scope, ids in (
+            (IndexTask.Scope.TURN, turns),
+            (IndexTask.Scope.TRANSCRIPT, transcripts),
+            (IndexTask.Scope.SPEAKER, speakers),
+        )
+        for pk in dict.fromkeys(ids)
+        if pk is not None
+    ]
+    if not tasks:
+        return
+    IndexTask.objects.using(using).bulk_create(tasks)
+    if not _deferred():
+        transaction.on_commit(lambda: _apply_after_commit(using), using=using)
 
 
-def _flush(using: str) -> None:
-    pending = _pending(using)
-    if not pending or _local.deferred:
+def _turn_ids(tasks: list[tuple[int, str, int]], using: str) -> set[int]:
+    """The turns a batch of tasks names (a transcript's and a speaker's turns as they are now)."""
+    ids = {object_id for _, scope, object_id in tasks if scope == IndexTask.Scope.TURN}
+    turns = Turn.objects.using(using)
+    for scope, field in (
+        (IndexTask.Scope.TRANSCRIPT, "transcript_id"),
+        (IndexTask.Scope.SPEAKER, "speaker_id"),
+    ):
+        named = [object_id for _, kind, object_id in tasks if kind == scope]
+        if named:
+            ids.update(turns.filter(**{f"{field}__in": named}).values_list("pk", flat=True))
+    return ids
+
+
+def pending_tasks(using: str = "default") -> int:
+    return IndexTask.objects.using(using).count()
+
+
+def apply_pending(*, wait: float = SYNC_WAIT, using: str = "default") -> bool:
+    """Apply every task pending now, oldest first, in rounds; each round's tasks are deleted once
+    the index holds them. False when the engine could not take a round within `wait` seconds
+    (another writer held its lock): what is left stays pending."""
+    engine = get_engine()
+    if engine.keeps_own_index:
+        return True
+    tasks = IndexTask.objects.using(using)
+    last = tasks.aggregate(last=Max("pk"))["last"]
+    while last is not None:
+        batch = list(
+            tasks.filter(pk__lte=last)
+            .order_by("pk")
+            .values_list("pk", "scope", "object_id")[:TASKS_PER_ROUND]
+        )
+        if not batch:
+            break
+        if not engine.update(_turn_ids(batch, using), wait=wait):
+            return False
+        tasks.filter(pk__in=[pk for pk, _, _ in batch]).delete()
+    return True
+
+
+def _apply_after_commit(using: str) -> None:
+    if _deferred():
         return
     try:
-        turn_ids = pending.take().turn_ids()
-        if turn_ids:
-            get_engine().update(turn_ids)
+        if not apply_pending(wait=SYNC_WAIT, using=using):
+            _apply_in_background(using)
     except Exception:
-        # The data is committed; the index catches up through the journal or check_index.
+        # The data and its tasks are committed; the next writer or check_index applies them.
         log.exception("Updating the search index failed")
 
 
+_background_lock = threading.Lock()
+_background_running = False
+
+
+def _apply_in_background(using: str) -> None:
+    """Another process holds the index: apply the pending tasks when it lets go, off the request."""
+    global _background_running
+    with _background_lock:
+        if _background_running:
+            return
+        _background_running = True
+
+    def run():
+        global _background_running
+        from django.db import connections
+
+        try:
+            if not apply_pending(wait=BACKGROUND_WAIT, using=using):
+                log.warning(
+                    "The search index stayed locked; its pending tasks wait for the next writer"
+                )
+        except Exception:
+            log.exception("Applying pending search index tasks failed")
+        finally:
+            with _background_lock:
+                _background_running = False
+            connections.close_all()
+
+    threading.Thread(target=run, name="parley-index-tasks", daemon=True).start()
+
+
 def reindex_turns(turn_ids: Iterable[int], using: str = "default") -> None:
-    """Re-read these turns into the index after the current transaction commits (for code that
-    changes turns without signals: QuerySet.update(), bulk_create())."""
+    """Bring these turns' index entries up to date after the current transaction commits (for
+    code that changes turns without signals: QuerySet.update(), bulk_create())."""
     _schedule(using, turns=list(turn_ids))
 
 
 def reindex_transcript(transcript, using: str = "default") -> None:
-    """Re-read all of a transcript's turns into the index after the transaction commits."""
-    _schedule(
-        using,
-        turns=list(Turn.objects.filter(transcript_id=transcript.pk).values_list("pk", flat=True)),
-        transcripts=[transcript.pk],
-    )
+    """Bring all of a transcript's turns up to date after the transaction commits."""
+    _schedule(using, transcripts=[transcript.pk])
 
 
 def reindex_speakers(speaker_ids: Iterable[int], using: str = "default") -> None:
-    """Re-read every turn of these speakers (after a merge done with QuerySet.update())."""
+    """Bring every turn of these speakers up to date (after a merge done with QuerySet.update())."""
     _schedule(using, speakers=list(speaker_ids))
 
 
 @contextmanager
-def bulk_indexing():
-    """Hold index updates until the block ends, then write them in one batch, and let the engine
-    do what a large load needs (`after_bulk_load`). Changes committed inside the block are
-    remembered; nothing is lost if the block raises."""
-    _pending("default")
-    _local.deferred += 1
+def bulk_indexing(using: str = "default"):
+    """Apply the index tasks of a block's changes when it ends, in large batches, and let the
+    engine do what a large load needs (`after_bulk_load`). The tasks are committed with each
+    change, so nothing is lost if the block raises or the process dies: the next writer, or a
+    rerun, applies them."""
+    _local.deferred = _deferred() + 1
     try:
         yield
     finally:
         _local.deferred -= 1
-        if not _local.deferred:
-            for using in list(_local.pending):
-                if not transaction.get_connection(using).in_atomic_block:
-                    _flush(using)
-                else:
-                    transaction.on_commit(lambda using=using: _flush(using), using=using)
-    if not _local.deferred:
+        if not _deferred():
+            if transaction.get_connection(using).in_atomic_block:
+                transaction.on_commit(lambda: _finish_bulk(using), using=using)
+            else:
+                _finish_bulk(using)
+
+
+def _finish_bulk(using: str) -> None:
+    try:
+        if not apply_pending(wait=BULK_WAIT, using=using):
+            log.warning(
+                "The search index stayed locked; %s index tasks wait for the next writer "
+                "(or check_index --repair).",
+                pending_tasks(using),
+            )
         get_engine().after_bulk_load()
+    except Exception:
+        log.exception("Applying the index tasks of a bulk load failed; they stay pending")
 
 
 class OnCommitSignalProcessor(BaseSignalProcessor):

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.search.engine import get_engine
+from archive.search.engine import SearchUnavailable, get_engine
+from archive.search.indexing import pending_tasks
 
 
 class Command(BaseCommand):
@@ -24,6 +25,11 @@ class Command(BaseCommand):
             f"Database: {report.expected} searchable turns; {engine.name} index: "
             f"{report.indexed} entries."
         )
+        if not engine.keeps_own_index and (pending := pending_tasks()):
+            self.stdout.write(
+                f"{pending} index tasks pending (changes committed but not yet in the index; "
+                "the next write or --repair applies them)."
+            )
         for name, ids, meaning in (
             ("missing", report.missing, "in the database, not in the index"),
             ("stale", report.stale, "in the index with out-of-date content"),
@@ -41,7 +47,10 @@ class Command(BaseCommand):
                 f"The index differs from the database in {len(report.differing)} turns; "
                 "run check_index --repair."
             )
-        engine.repair(report)
+        try:
+            engine.repair(report)
+        except SearchUnavailable as error:
+            raise CommandError(str(error)) from None
         after = engine.check()
         if not after.ok:
             raise CommandError(f"{len(after.differing)} turns still differ after the repair.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -106,6 +107,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if problem := database_problem():
+            raise CommandError(problem)
         overrides = {name: options[name] for name in METADATA_OPTIONS if options.get(name)}
         as_json, quiet, dry_run = options["json"], options["quiet"], options["dry_run"]
         messages = self.stderr if as_json else self.stdout  # stdout is for JSON alone
@@ -178,3 +181,26 @@ class Command(BaseCommand):
             for outcome in group:
                 detail = f": {outcome.describe_problem()}" if outcome.reason else ""
                 stream.write(f"  {outcome.file}{detail}")
+
+
+def database_problem() -> str | None:
+    """Why the archive's database cannot take an ingest, in one line, or None. A SQLite file that
+    does not exist yet is not created by asking."""
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite" and str(name) != ":memory:" and not Path(name).exists():
+        return f"There is no archive database at {name} yet: run `manage.py migrate` first."
+    try:
+        executor = MigrationExecutor(connection)
+        unapplied = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as error:
+        return f"Cannot use the archive database: {str(error).strip().splitlines()[0]}"
+    if unapplied:
+        return (
+            f"The archive database ({name}) is not up to date ({len(unapplied)} migrations to "
+            "apply): run `manage.py migrate` first."
+        )
+    return None
+

@@ -20,7 +20,7 @@ from haystack.query import SQ, SearchQuerySet
 from archive.models import Turn
 from archive.search.analysis import fold
 from archive.search.documents import hit_from_document, searchable, turn_document
-from archive.search.engine import EngineQuery, EngineResult, IndexReport
+from archive.search.engine import EngineQuery, EngineResult, IndexReport, SearchUnavailable
 
 TURN_PREFIX = "archive.turn."
 FACET_FIELDS = (
@@ -94,14 +94,16 @@ class HaystackEngine:
 
     # --- keeping the index true --------------------------------------------------------------------
 
-    def update(self, turn_ids: Iterable[int]) -> None:
-        """Index the searchable ones of these turns and remove the others."""
+    def update(self, turn_ids: Iterable[int], wait: float) -> bool:
+        """Index the searchable ones of these turns and remove the others (the backend's own
+        client decides how long to wait)."""
         turn_ids = set(turn_ids)
         turns = list(searchable().filter(pk__in=turn_ids))
         if turns:
             self.backend.update(self.index, turns)
         for pk in turn_ids - {turn.pk for turn in turns}:
             self.backend.remove(f"{TURN_PREFIX}{pk}")
+        return True
 
     def rebuild(self) -> None:
         call_command("rebuild_index", interactive=False, verbosity=0, using=[self.using])
@@ -137,4 +139,12 @@ class HaystackEngine:
         )
 
     def repair(self, report: IndexReport) -> None:
-        self.update(report.differing)
+        """Apply the pending index tasks, then bring every differing turn up to date."""
+        from archive.search.indexing import BULK_WAIT, apply_pending
+
+        if not (apply_pending(wait=BULK_WAIT) and self.update(report.differing, wait=BULK_WAIT)):
+            raise SearchUnavailable(f"Gave up waiting for {self.lock_holder()}; try again later.")
+
+    def lock_holder(self) -> str:
+        """What holds the index when a write cannot proceed, for a message."""
+        return "the search index"

@@ -432,8 +432,9 @@ class PostgresEngine:
 
     # --- keeping the index true (the triggers do it; these check and mend) -------------------
 
-    def update(self, turn_ids: Iterable[int]) -> None:
+    def update(self, turn_ids: Iterable[int], wait: float) -> bool:
         """Nothing to do: the triggers wrote the documents in the changes' own transaction."""
+        return True
 
     def rebuild(self) -> None:
         """Nothing to build: the documents were written with the turns."""

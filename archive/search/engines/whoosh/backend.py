@@ -11,22 +11,24 @@ What differs from haystack 3.4's stock WhooshSearchBackend, and why (see benchma
   lists, facets from per-searcher arrays; results built from stored fields.
 * Writes in batches with one searcher for the deletions (stock `update_document` opens a
   searcher per document), and with Whoosh's multi-process writer for large batches.
-* Writers wait for the lock for a bounded time and never drop an update: every change is first
-  written to the journal of pending turn ids next to the index (.journal.PendingTurns), and
-  whoever holds the writer lock applies the whole journal, reading the turns from the database
-  while holding the lock. Stock haystack's AsyncWriter waits forever behind another writer, and
-  its remove() raises LockError, which SILENTLY_FAIL swallows, leaving a stale document behind.
+* Writers wait for the lock for a bounded time, say what they wait for, and break a lock whose
+  writer has died (.lock); they read the turns from the database while holding the lock, so an
+  older copy never overwrites a newer one. A write that cannot wait stays pending in the
+  database's index tasks (archive.search.indexing). Stock haystack's AsyncWriter waits forever
+  behind another writer, and its remove() raises LockError, which SILENTLY_FAIL swallows,
+  leaving a stale document behind.
 """
 
 from __future__ import annotations
 
 import heapq
+import logging
 import os
 import shutil
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from datetime import date
 
 from haystack.backends import BaseEngine
@@ -37,7 +39,7 @@ from haystack.utils import get_identifier
 from archive.search.analysis import analyse
 from archive.search.documents import hit_from_document, order_key
 from archive.search.engine import EngineQuery, EngineResult
-from archive.search.engines.whoosh.journal import PendingTurns
+from archive.search.engines.whoosh import lock
 from archive.search.engines.whoosh.schema import parley_fields
 from archive.search.engines.whoosh.writer import ParleyMpWriter, ParleySegmentWriter
 from whoosh import query as wq
@@ -47,6 +49,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, LockError
 from whoosh.matching.wrappers import MultiMatcher
 from whoosh.reading import TermNotFound
+
+log = logging.getLogger(__name__)
 
 TURN_PREFIX = "archive.turn."
 MULTIPROCESS_THRESHOLD = 2000  # documents in one batch before the writer uses both cores
@@ -135,7 +139,6 @@ class ParleyWhooshBackend(WhooshSearchBackend):
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
         self.batch_size = int(connection_options.get("BATCH_SIZE", 5000))
-        self.pending = PendingTurns(f"{os.path.abspath(self.path or 'whoosh')}.pending")
         self._local = threading.local()
         self._epoch = 0
 
@@ -342,10 +345,26 @@ class ParleyWhooshBackend(WhooshSearchBackend):
     # --- writing --------------------------------------------------------------------------------
 
     def _open_writer(self, timeout: float, size: int = 0):
-        """A writer, waiting up to `timeout` seconds for the lock (LockError after that)."""
+        """A writer, waiting up to `timeout` seconds for the lock, breaking it once if the
+        writer that took it has died; LockError naming the holder after that."""
         if not self.setup_complete:
             self.setup()
-        self.index = self.index.refresh()
+        for attempt in range(2):
+            self.index = self.index.refresh()
+            try:
+                writer = self._new_writer(timeout if attempt == 0 else 1.0, size)
+            except LockError:
+                if attempt == 0 and lock.break_if_stale(self.path):
+                    log.warning("Broke the search index lock of a writer that had died")
+                    continue
+                raise LockError(
+                    f"Waited {timeout:.0f} s for {lock.describe_holder(self.path)}."
+                ) from None
+            lock.record_holder(self.path)
+            return writer
+        raise AssertionError("unreachable")
+
+    def _new_writer(self, timeout: float, size: int):
         if size >= MULTIPROCESS_THRESHOLD and (os.cpu_count() or 1) > 1:
             return ParleyMpWriter(
                 self.index,
@@ -360,6 +379,20 @@ class ParleyWhooshBackend(WhooshSearchBackend):
             timeout=timeout,
             delay=0.05,
         )
+
+    @contextmanager
+    def _writing(self, timeout: float, size: int = 0):
+        """A writer for the block: committed when it ends, cancelled if it raises."""
+        writer = self._open_writer(timeout, size)
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        else:
+            writer.commit()
+        finally:
+            lock.clear_holder(self.path)
 
     def _apply(self, writer, turn_ids: Iterable[int]) -> int:
         """Make the index hold exactly what the database says about these turns: the current
@@ -385,69 +418,53 @@ class ParleyWhooshBackend(WhooshSearchBackend):
                 written += 1
         return written
 
-    def sync_turns(self, turn_ids: Iterable[int], wait: float = 3.0) -> bool:
-        """Bring these turns' index entries up to date. Returns False when another writer held
-        the lock for longer than `wait`: the ids stay in the journal for the next writer (or
-        for flush_pending), so nothing is lost."""
-        self.pending.add(turn_ids)
-        return self.flush_pending(wait)
-
-    def flush_pending(self, wait: float = 3.0) -> bool:
-        deadline = time.monotonic() + wait
-        for _ in range(10):
-            ids, _size = self.pending.read()
-            if not ids:
-                return True
-            try:
-                writer = self._open_writer(max(0.05, deadline - time.monotonic()), len(ids))
-            except LockError:
-                return False
-            try:
-                ids, size = self.pending.read()  # again, now that we hold the lock
-                self._apply(writer, ids)
-                writer.commit()
-            except BaseException:
-                writer.cancel()
-                raise
-            self.pending.discard(size)
-        return not self.pending.read()[0]
+    def apply_turns(self, turn_ids: Iterable[int], wait: float) -> bool:
+        """Make the index agree with the database for these turns. False (and nothing written)
+        when another writer held the lock for longer than `wait` seconds."""
+        turn_ids = set(turn_ids)
+        if not turn_ids:
+            return True
+        try:
+            with self._writing(wait, len(turn_ids)) as writer:
+                self._apply(writer, turn_ids)
+        except LockError as error:
+            log.info("Search index update postponed: %s", error)
+            return False
+        return True
 
     def update(self, index, iterable, commit=True):
         """Index these objects (haystack's update_index calls this with batches of turns).
 
         The turns are read again from the database while the writer lock is held, so that a
         curator's edit committed meanwhile can never be overwritten with older data."""
-        turn_ids = [obj.pk for obj in iterable]
-        if not turn_ids:
-            return
-        self.pending.add(turn_ids)
-        if not self.flush_pending(wait=LOCK_WAIT_BATCH):
-            raise LockError(f"The search index stayed locked for {LOCK_WAIT_BATCH:.0f}s.")
+        turn_ids = {obj.pk for obj in iterable}
+        if turn_ids:
+            with self._writing(LOCK_WAIT_BATCH, len(turn_ids)) as writer:
+                self._apply(writer, turn_ids)
 
     def remove(self, obj_or_string, commit=True):
         identifier = get_identifier(obj_or_string)
-        if identifier.startswith(TURN_PREFIX) and identifier[len(TURN_PREFIX) :].isdigit():
-            # The journal re-reads the turn: if it is gone or unpublished, its entry goes.
-            self.sync_turns([int(identifier[len(TURN_PREFIX) :])], wait=LOCK_WAIT_REMOVE)
-            return
-        writer = self._open_writer(LOCK_WAIT_REMOVE)
-        try:
-            writer.delete_by_term(ID, identifier)
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
+        with self._writing(LOCK_WAIT_REMOVE) as writer:
+            if identifier.startswith(TURN_PREFIX) and identifier[len(TURN_PREFIX) :].isdigit():
+                # Re-read the turn: if it is gone or not searchable, its entry goes.
+                self._apply(writer, [int(identifier[len(TURN_PREFIX) :])])
+            else:
+                writer.delete_by_term(ID, identifier)
 
     def clear(self, models=None, commit=True):
         if not self.setup_complete:
             self.setup()
         writer = self._open_writer(LOCK_WAIT_BATCH)  # wait for any running writer to finish
         writer.cancel()
+        lock.clear_holder(self.path)
         self.delete_index()
 
     def optimize(self):
         writer = self._open_writer(LOCK_WAIT_BATCH)
-        writer.commit(optimize=True)
+        try:
+            writer.commit(optimize=True)
+        finally:
+            lock.clear_holder(self.path)
 
 
 def _whoosh_values(document: dict) -> dict:
@@ -464,4 +481,4 @@ class ParleyWhooshEngine(BaseEngine):
     query = WhooshSearchQuery
 
 
-__all__ = ["ParleyWhooshBackend", "ParleyWhooshEngine", "PendingTurns", "DJANGO_CT"]
+__all__ = ["ParleyWhooshBackend", "ParleyWhooshEngine", "DJANGO_CT"]

@@ -8,12 +8,17 @@ writer per process for large batches.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import signal
+
+from archive.search.engines.whoosh.schema import FastText
 from whoosh.codec.whoosh3 import W3FieldWriter
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
-
-from archive.search.engines.whoosh.schema import FastText
 
 
 class TermPool(PostingPool):
@@ -242,14 +247,36 @@ class ParleySegmentWriter(SegmentWriter):
             fieldwriter.finish_field()
 
 
-class _ParleySubWriterTask(SubWriterTask):
-    """Whoosh's sub-writer process with a ParleySegmentWriter, each writing its own segment."""
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (prctl PR_SET_PDEATHSIG), so that a
+    killed writer leaves no sub-writer behind; elsewhere, nothing."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
-    def __init__(self, *args, schema=None, **kwargs):
+
+class _ParleySubWriterTask(SubWriterTask):
+    """Whoosh's sub-writer process with a ParleySegmentWriter, each writing its own segment.
+
+    It closes its inherited copy of the parent's writer-lock file (the parent holds the lock; a
+    child holding the file too would keep the lock after the parent died) and dies with its
+    parent."""
+
+    def __init__(self, *args, schema=None, lock_fd=None, parent=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.schema = schema
+        self.lock_fd = lock_fd
+        self.parent_pid = parent
 
     def run(self):
+        _die_with_parent()
+        if self.parent_pid is not None and os.getppid() != self.parent_pid:
+            os._exit(1)  # the parent died before we asked to die with it
+        if self.lock_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.lock_fd)
         ix = self.storage.open_index(self.indexname, schema=self.schema)
         writer = self.writer = ParleySegmentWriter(ix, _lk=False, **self.kwargs)
         while self.running:
@@ -282,6 +309,8 @@ class ParleyMpWriter(MpWriter, ParleySegmentWriter):
             self.subargs,
             True,
             schema=self.schema,
+            lock_fd=getattr(self.writelock, "fd", None),
+            parent=os.getpid(),
         )
         self.tasks.append(task)
         task.start()

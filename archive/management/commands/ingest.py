@@ -203,4 +203,3 @@ def database_problem() -> str | None:
             "apply): run `manage.py migrate` first."
         )
     return None
-

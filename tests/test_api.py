@@ -441,3 +441,41 @@ def test_search_uses_the_query_language(client, archive):
 
     nothing = assert_matches("/search/", client.get(url, {"q": "zzyzx"}))
     assert nothing["count"] == 0 and nothing["num_pages"] == 1 and nothing["next"] is None
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": '"Minsk agreements"'},
+        {"q": "minsk", "page_size": "1", "page": "2"},
+        {"q": "Ukraine", "speaker": "galloni", "sort": "newest"},
+        {"q": "minsk", "kind": "interview", "after": "2021", "before": "2021-12-31"},
+        {"q": "zzyzx"},
+    ],
+)
+def test_the_search_page_json_is_the_api_answer(client, archive, params):
+    call_command("update_index", verbosity=0)
+    api = assert_matches("/search/", client.get(reverse("archive:api_search"), params))
+    page = assert_matches(
+        "/search/", client.get(reverse("archive:search"), {**params, "format": "json"})
+    )
+    links = ("next", "previous")
+    assert {k: v for k, v in page.items() if k not in links} == {
+        k: v for k, v in api.items() if k not in links
+    }
+    for link in links:  # each links to its own next page
+        if api[link]:
+            assert api[link].startswith("http://testserver/api/search/?")
+            assert page[link].startswith("http://testserver/search/?")
+            assert "format=json" in page[link]
+        else:
+            assert page[link] is None
+
+
+def test_the_search_page_json_reads_leniently_what_the_api_refuses(client, archive):
+    for params in [{}, {"q": ""}, {"q": "minsk", "page": "x", "page_size": "500", "sort": "?"}]:
+        assert client.get(reverse("archive:api_search"), params).status_code == 400
+        page = assert_matches(
+            "/search/", client.get(reverse("archive:search"), {**params, "format": "json"})
+        )
+        assert page["page"] == 1 and page["page_size"] == 20

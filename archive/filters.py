@@ -29,10 +29,8 @@ PageSize = Annotated[
 ]
 
 
-class Filters(Schema):
-    """Every field is optional: None means "not narrowed by this"."""
-
-    model_config = pydantic.ConfigDict(extra="ignore")
+class Parameters(Schema):
+    """Query parameters, read strictly by ninja or leniently by `from_query()`."""
 
     @classmethod
     def from_query(cls, params) -> Self:
@@ -49,6 +47,12 @@ class Filters(Schema):
                 for name in invalid:
                     del data[name]
 
+
+class Filters(Parameters):
+    """Every filter is optional; None (its default) means "not narrowed by this". The fields
+    are typed without `| None` so that the document says `integer`, not `integer or null`:
+    pydantic does not validate defaults, and a query string has no null to send."""
+
     def without(self, *names: str) -> Self:
         """The same filters less `names` (a facet counts what choosing its values would give)."""
         return self.model_copy(update=dict.fromkeys(names))
@@ -58,7 +62,7 @@ class Filters(Schema):
         return any(value is not None for value in self.model_dump().values())
 
 
-class Paging(Filters):
+class Paging(Parameters):
     page: int = Field(1, ge=1, description="Page number, from 1.")
     page_size: PageSize = DEFAULT_PAGE_SIZE
 
@@ -155,6 +159,8 @@ class TurnFilters(Filters):
 
 class SearchParams(Schema):
     """The search page's parameters: the query language in `q`, the form's filters beside it."""
+
+    # The lengths are those at which SearchRequest.from_querydict cuts what the page is given.
 
     q: str = Field(
         min_length=1,

@@ -131,28 +131,29 @@ api.add_exception_handler(ValidationError, _invalid_parameters)
 api.add_exception_handler(Exception, _server_error)
 
 ERRORS = {
-    400: (schemas.Error, "A parameter is not valid; the message says which and why."),
-    404: (schemas.Error, "No such object, or a page past the last."),
-    405: (schemas.Error, "Only GET (and HEAD) are allowed."),
+    400: "A parameter is not valid; the message says which and why.",
+    404: "No such object, or a page past the last.",
+    405: "Only GET (and HEAD) are allowed.",
 }
 
 
 def operation(route: str, shape, *, name: str, operation_id: str, summary: str, errors=ERRORS):
-    """A GET operation answering `shape`, with the error answers it documents."""
+    """A GET operation answering `shape`, and errors (schemas.Error) with these descriptions."""
     return api.get(
         route,
-        response={200: shape, **{status: error[0] for status, error in errors.items()}},
+        response={200: shape, **dict.fromkeys(errors, schemas.Error)},
         url_name=name,
         operation_id=operation_id,
         summary=summary,
-        by_alias=True,
+        by_alias=True,  # schemas.ExportLinks.json_ is "json"
         openapi_extra={
-            "responses": {status: {"description": error[1]} for status, error in errors.items()}
+            "responses": {status: {"description": text} for status, text in errors.items()}
         },
     )
 
 
-SlugInPath = Annotated[str, Path(pattern=SLUG_PATTERN)]
+def slug_in_path(whose: str):
+    return Annotated[str, Path(pattern=SLUG_PATTERN, description=f"The {whose}'s slug.")]
 
 
 # --- Pages of results ----------------------------------------------------------------------------
@@ -214,7 +215,7 @@ def transcript_list(request, filters: Query[TranscriptFilters], paging: Query[Pa
     operation_id="getTranscript",
     summary="One transcript: metadata, participants, links to its turns and exports.",
 )
-def transcript_detail(request, slug: SlugInPath):
+def transcript_detail(request, slug: slug_in_path("transcript")):
     transcript = Transcript.objects.published().with_turn_counts().filter(slug=slug).first()
     if transcript is None:
         raise Http404(f"No published transcript {slug!r}.")
@@ -242,7 +243,7 @@ def turn_list(request, filters: Query[TurnFilters], paging: Query[Paging]):
     operation_id="getTurn",
     summary="One turn by its permanent key.",
 )
-def turn_detail(request, key: str):
+def turn_detail(request, key: Annotated[str, Path(description="The turn's permanent key.")]):
     turn = Turn.objects.published().for_listing().with_visible_tags().filter(key=key).first()
     if turn is None:
         raise Http404(f"No turn {key!r}.")
@@ -268,7 +269,7 @@ def speaker_list(request, filters: Query[SpeakerFilters], paging: Query[Paging])
     operation_id="getSpeaker",
     summary="One speaker.",
 )
-def speaker_detail(request, slug: SlugInPath):
+def speaker_detail(request, slug: slug_in_path("speaker")):
     speaker = Speaker.objects.public().with_turn_counts().filter(slug=slug).first()
     if speaker is None:
         raise Http404(f"No speaker {slug!r}.")
@@ -293,7 +294,7 @@ def topic_list(request, paging: Query[Paging]):
     operation_id="getTopic",
     summary="One topic.",
 )
-def topic_detail(request, slug: SlugInPath):
+def topic_detail(request, slug: slug_in_path("topic")):
     topic = Topic.objects.with_turn_counts().filter(slug=slug).first()
     if topic is None:
         raise Http404(f"No topic {slug!r}.")
@@ -339,7 +340,7 @@ def search_results(request, search_request: SearchRequest) -> dict:
     name="api_search",
     operation_id="search",
     summary="Search statements with the search page's query language.",
-    errors={**ERRORS, 503: (schemas.Error, "The search engine could not answer.")},
+    errors={**ERRORS, 503: "The search engine could not answer."},
 )
 def search(request, params: Query[SearchParams]):
     """Past the last page of results, the last page answers."""

@@ -36,7 +36,8 @@ def absolute(context: dict, path: str) -> str:
 
 def dump(schema: type[Schema], obj: Any, request) -> dict:
     """`obj` (a model instance, or a dict) in `schema`'s shape, as JSON-ready data."""
-    return schema.model_validate(obj, context={"request": request}).model_dump(mode="json")
+    shaped = schema.model_validate(obj, context={"request": request})
+    return shaped.model_dump(mode="json", by_alias=True)
 
 
 # --- Speakers ------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ def small_archive():
     call_command("update_index", verbosity=0)
 
 
-def test_schemathesis_finds_nothing_the_document_does_not_say(live_server, small_archive):
+def test_schemathesis_finds_nothing_the_document_does_not_say(live_server, small_archive, tmp_path):
     command = [
         *(sys.executable, "-m", "schemathesis.cli", "run"),
         f"{live_server.url}/api/openapi.json",
@@ -55,6 +55,7 @@ def test_schemathesis_finds_nothing_the_document_does_not_say(live_server, small
         # writes per answer wait out the client's delayed ACK (about 40 ms a request, 10x slower).
         *("--header", "Connection: close"),
     ]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    # In a folder of its own: schemathesis keeps a cache (.schemathesis/) where it runs.
+    run = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert "No issues found" in run.stdout

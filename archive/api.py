@@ -1,35 +1,48 @@
-"""Read-only JSON API: transcripts, turns, speakers, topics and search, described by the OpenAPI
-document at /api/openapi.json (archive/openapi.py) and a short human page at /api/.
+"""The read-only JSON API, on django-ninja: transcripts, turns, speakers, topics and search.
 
-Plain Django views returning JsonResponse. Every answer under /api/ is JSON, errors included:
-`{"error": {"status": 404, "message": "..."}}` for unknown paths and objects, 400 for bad
-parameters, 405 for anything but GET/HEAD, 500 (logged) for our own bugs.
+Ninja builds the OpenAPI 3.1 document (/api/openapi.json) from this module's operations, the
+shapes in archive/schemas.py and the parameter declarations in archive/filters.py, and checks
+both ends against them: parameters on the way in (strictly: what the document does not allow
+is a 400 that says why) and answers on the way out. /api/ is a page for people, made from the
+same document.
+
+Every answer under /api/ is JSON, errors included: `{"error": {"status": 404, "message": "..."}}`
+for unknown paths and objects (and a page past the last), 400 for bad parameters, 405 for
+anything but GET/HEAD, 503 when the search engine cannot answer, 500 (logged) for our own bugs.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 from collections.abc import Callable
-from functools import wraps
+from typing import Annotated
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import Resolver404, path, re_path, resolve, reverse
-from django.views.decorators.csrf import csrf_exempt
+from django.urls import Resolver404, path, re_path, resolve
+from ninja import NinjaAPI, Path, Query
+from ninja.errors import ValidationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
-from archive.models import Speaker, Topic, Transcript, Turn
-from archive.openapi import MAX_PAGE_SIZE, openapi_document
-from archive.views.exports import (
-    speaker_data,
-    topic_data,
-    transcript_summary,
-    turn_data,
-    turns_for_hits,
+from archive import schemas
+from archive.filters import (
+    SLUG_PATTERN,
+    Paging,
+    SearchParams,
+    SpeakerFilters,
+    TranscriptFilters,
+    TurnFilters,
 )
+from archive.models import Speaker, Topic, Transcript, Turn
+from archive.search import SearchRequest, run_search
+from archive.views.exports import turns_for_hits
 
 log = logging.getLogger(__name__)
-DEFAULT_PAGE_SIZE = 20
 ALLOWED_METHODS = ("GET", "HEAD")
+SEARCH_HELP = 'q is required: words, a "phrase", or a filter such as speaker:blinken.'
 
 
 class ApiError(Exception):
@@ -40,73 +53,110 @@ class ApiError(Exception):
 
 
 def error_response(status: int, message: str) -> JsonResponse:
-    response = JsonResponse({"error": {"status": status, "message": message}}, status=status)
+    response = JsonResponse(
+        {"error": {"status": status, "message": message}},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
     if status == 405:
         response["Allow"] = ", ".join(ALLOWED_METHODS)
     return response
 
 
-def api_view(view: Callable) -> Callable:
-    """GET/HEAD only; ApiError, Http404 and unexpected exceptions become JSON errors."""
-
-    @csrf_exempt  # so that a POST is answered 405 by us, not 403 by the CSRF middleware
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method not in ALLOWED_METHODS:
-            return error_response(
-                405, f"{request.method} is not allowed: this API is read-only (GET)."
-            )
-        try:
-            response = view(request, *args, **kwargs)
-        except ApiError as error:
-            return error_response(error.status, error.message)
-        except Http404 as error:
-            return error_response(404, str(error) or "Not found.")
-        except Exception:
-            log.exception("API error at %s", request.path)
-            return error_response(500, "Internal server error; it has been logged.")
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
-
-    return wrapper
+class Renderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}
 
 
-def _json(data: dict) -> JsonResponse:
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+api = NinjaAPI(
+    title="Parley API",
+    version="1.0.0",
+    description=(
+        "Read-only JSON API of the Parley archive of diplomatic interview transcripts. "
+        "Lists are paginated (page, page_size); errors are "
+        '{"error": {"status", "message"}}. Only published transcripts appear.'
+    ),
+    renderer=Renderer(),
+    # The human page is /api/ (archive/api.html); ninja's interactive docs would load their
+    # scripts from a CDN, which the site does not do.
+    openapi_url=None,
+    docs_url=None,
+)
 
 
-# --- Parameters and pagination ---------------------------------------------------------------
+# --- Errors --------------------------------------------------------------------------------------
 
 
-def _int_param(
-    request, name: str, *, low: int, high: int | None = None, default: int | None = None
-):
+def _explain(error: dict, request) -> str:
+    """One pydantic error on a query parameter, said the way a person fixes it."""
+    name = str(error["loc"][-1])
     raw = request.GET.get(name, "")
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, f"{name} must be a whole number, not {raw[:40]!r}.") from None
-    if value < low or (high is not None and value > high):
-        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise ApiError(400, f"{name} must be {bounds}; got {value}.")
-    return value
+    shown, ctx, kind = repr(raw[:40]), error.get("ctx", {}), error["type"]
+    if name == "q" and kind in {"missing", "string_too_short", "string_pattern_mismatch"}:
+        return SEARCH_HELP
+    if kind == "missing":
+        return f"{name} is required."
+    if kind.startswith("int_"):
+        return f"{name} must be a whole number, not {shown}."
+    if kind == "greater_than_equal":
+        return f"{name} must be at least {ctx['ge']}; got {raw}."
+    if kind == "less_than_equal":
+        return f"{name} must be at most {ctx['le']}; got {raw}."
+    if kind == "literal_error":
+        return f"{name} must be one of {ctx['expected']}; got {shown}."
+    if kind == "string_too_short":
+        return f"{name} must not be empty: leave it out instead."
+    if kind == "string_too_long":
+        return f"{name} must be at most {ctx['max_length']} characters."
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == SLUG_PATTERN:
+        return f"{name} must be a slug (letters, digits, - and _), not {shown}."
+    return f"{name}: {error['msg']}."
 
 
-def _choice_param(request, name: str, choices) -> str | None:
-    value = request.GET.get(name, "")
-    if value and value not in choices:
-        raise ApiError(400, f"{name} must be one of {', '.join(choices)}; got {value[:40]!r}.")
-    return value or None
+def _invalid_parameters(request, error: ValidationError) -> HttpResponse:
+    return error_response(400, " ".join(_explain(item, request) for item in error.errors))
 
 
-def _paging(request) -> tuple[int, int]:
-    page = _int_param(request, "page", low=1, default=1)
-    page_size = _int_param(
-        request, "page_size", low=1, high=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE
+def _server_error(request, error: Exception) -> HttpResponse:
+    log.exception("API error at %s", request.path, exc_info=error)
+    return error_response(500, "Internal server error; it has been logged.")
+
+
+api.add_exception_handler(
+    ApiError, lambda request, error: error_response(error.status, error.message)
+)
+api.add_exception_handler(
+    Http404, lambda request, error: error_response(404, str(error) or "Not found.")
+)
+api.add_exception_handler(ValidationError, _invalid_parameters)
+api.add_exception_handler(Exception, _server_error)
+
+ERRORS = {
+    400: "A parameter is not valid; the message says which and why.",
+    404: "No such object, or a page past the last.",
+    405: "Only GET (and HEAD) are allowed.",
+}
+
+
+def operation(route: str, shape, *, name: str, operation_id: str, summary: str, errors=ERRORS):
+    """A GET operation answering `shape`, and errors (schemas.Error) with these descriptions."""
+    return api.get(
+        route,
+        response={200: shape, **dict.fromkeys(errors, schemas.Error)},
+        url_name=name,
+        operation_id=operation_id,
+        summary=summary,
+        by_alias=True,  # schemas.ExportLinks.json_ is "json"
+        openapi_extra={
+            "responses": {status: {"description": text} for status, text in errors.items()}
+        },
     )
-    return page, page_size
+
+
+def slug_in_path(whose: str):
+    return Annotated[str, Path(pattern=SLUG_PATTERN, description=f"The {whose}'s slug.")]
+
+
+# --- Pages of results ----------------------------------------------------------------------------
 
 
 def _page_url(request, page: int) -> str:
@@ -115,8 +165,7 @@ def _page_url(request, page: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
-def _envelope(request, *, count: int, page: int, page_size: int, results: list) -> dict:
-    num_pages = max(1, -(-count // page_size))
+def envelope(request, *, count: int, page: int, page_size: int, num_pages: int, results) -> dict:
     return {
         "count": count,
         "page": page,
@@ -128,236 +177,222 @@ def _envelope(request, *, count: int, page: int, page_size: int, results: list) 
     }
 
 
-def _paginate(request, queryset, serialize: Callable) -> JsonResponse:
-    page, page_size = _paging(request)
+def paginate(request, queryset, paging: Paging) -> dict:
     count = queryset.count()
-    num_pages = max(1, -(-count // page_size))
-    if page > num_pages:
-        raise ApiError(404, f"page {page} does not exist; there are {num_pages} pages.")
-    items = queryset[(page - 1) * page_size : page * page_size]
-    results = [serialize(item) for item in items]
-    return _json(_envelope(request, count=count, page=page, page_size=page_size, results=results))
-
-
-# --- Transcripts -------------------------------------------------------------------------------
-
-
-@api_view
-def transcript_list(request):
-    transcripts = Transcript.objects.published().order_by("-date", "-pk")
-    year = _int_param(request, "year", low=1, high=9999)
-    if year:
-        transcripts = transcripts.filter(date__year=year)
-    kind = _choice_param(request, "kind", Transcript.Kind.values)
-    if kind:
-        transcripts = transcripts.filter(kind=kind)
-    if outlet := request.GET.get("outlet"):
-        transcripts = transcripts.filter(outlet=outlet)
-    if speaker := request.GET.get("speaker"):
-        transcripts = transcripts.featuring(speaker)
-    transcripts = transcripts.with_turn_counts()
-    return _paginate(request, transcripts, lambda t: _transcript_item(request, t))
-
-
-def _transcript_item(request, transcript: Transcript) -> dict:
-    data = transcript_summary(transcript, request)
-    data["turn_count"] = transcript.turn_count
-    data["api_url"] = request.build_absolute_uri(
-        reverse("archive:api_transcript_detail", args=[transcript.slug])
+    num_pages = max(1, -(-count // paging.page_size))
+    if paging.page > num_pages:
+        raise ApiError(404, f"page {paging.page} does not exist; there are {num_pages} pages.")
+    start = (paging.page - 1) * paging.page_size
+    return envelope(
+        request,
+        count=count,
+        page=paging.page,
+        page_size=paging.page_size,
+        num_pages=num_pages,
+        results=list(queryset[start : start + paging.page_size]),
     )
-    return data
 
 
-@api_view
-def transcript_detail(request, slug):
+# --- Transcripts, turns, speakers, topics --------------------------------------------------------
+
+
+@operation(
+    "/transcripts/",
+    schemas.TranscriptPage,
+    name="api_transcript_list",
+    operation_id="listTranscripts",
+    summary="Published transcripts, newest first.",
+)
+def transcript_list(request, filters: Query[TranscriptFilters], paging: Query[Paging]):
+    transcripts = filters.apply(Transcript.objects.published()).with_turn_counts()
+    return paginate(request, transcripts.order_by("-date", "-pk"), paging)
+
+
+@operation(
+    "/transcripts/{slug:slug}/",
+    schemas.TranscriptDetail,
+    name="api_transcript_detail",
+    operation_id="getTranscript",
+    summary="One transcript: metadata, participants, links to its turns and exports.",
+)
+def transcript_detail(request, slug: slug_in_path("transcript")):
     transcript = Transcript.objects.published().with_turn_counts().filter(slug=slug).first()
     if transcript is None:
         raise Http404(f"No published transcript {slug!r}.")
-    data = _transcript_item(request, transcript)
-    data["participants"] = [
-        speaker_data(speaker, request) for speaker in Speaker.objects.participants_in(transcript)
-    ]
-    data["turns_url"] = request.build_absolute_uri(
-        f"{reverse('archive:api_turn_list')}?transcript={transcript.slug}"
+    return Transcript.objects.with_participants([transcript])[0]
+
+
+@operation(
+    "/turns/",
+    schemas.TurnPage,
+    name="api_turn_list",
+    operation_id="listTurns",
+    summary="Turns (statements), newest transcript first, in order within a transcript.",
+)
+def turn_list(request, filters: Query[TurnFilters], paging: Query[Paging]):
+    turns = filters.apply(Turn.objects.published()).for_listing().with_visible_tags()
+    return paginate(
+        request, turns.order_by("-transcript__date", "transcript_id", "position"), paging
     )
-    data["exports"] = {
-        fmt: request.build_absolute_uri(
-            reverse("archive:transcript_export", args=[transcript.slug, fmt])
-        )
-        for fmt in ("json", "csv", "txt", "xml")
-    }
-    return _json(data)
 
 
-# --- Turns ------------------------------------------------------------------------------------
-
-
-@api_view
-def turn_list(request):
-    turns = Turn.objects.published().for_listing().with_visible_tags()
-    if transcript := request.GET.get("transcript"):
-        turns = turns.filter(transcript__slug=transcript)
-    if speaker := request.GET.get("speaker"):
-        turns = turns.filter(speaker__slug=speaker)
-    if topic := request.GET.get("topic"):
-        turns = turns.on_topic(topic)
-    kind = _choice_param(request, "kind", Turn.Kind.values)
-    if kind:
-        turns = turns.filter(kind=kind)
-    turns = turns.order_by("-transcript__date", "transcript_id", "position")
-    return _paginate(request, turns, lambda turn: turn_data(turn, request))
-
-
-@api_view
-def turn_detail(request, key):
+@operation(
+    "/turns/{key}/",
+    schemas.Turn,
+    name="api_turn_detail",
+    operation_id="getTurn",
+    summary="One turn by its permanent key.",
+)
+def turn_detail(request, key: Annotated[str, Path(description="The turn's permanent key.")]):
     turn = Turn.objects.published().for_listing().with_visible_tags().filter(key=key).first()
     if turn is None:
         raise Http404(f"No turn {key!r}.")
-    return _json(turn_data(turn, request))
+    return turn
 
 
-# --- Speakers ---------------------------------------------------------------------------------
+@operation(
+    "/speakers/",
+    schemas.SpeakerPage,
+    name="api_speaker_list",
+    operation_id="listSpeakers",
+    summary="Speakers with published statements, by name.",
+)
+def speaker_list(request, filters: Query[SpeakerFilters], paging: Query[Paging]):
+    speakers = filters.apply(Speaker.objects.public()).with_turn_counts()
+    return paginate(request, speakers.order_by("name", "pk"), paging)
 
 
-def _public_speakers():
-    return Speaker.objects.public().with_turn_counts()
-
-
-def _speaker_item(request, speaker: Speaker) -> dict:
-    data = speaker_data(speaker, request)
-    data["turn_count"] = speaker.turn_count
-    data["api_url"] = request.build_absolute_uri(
-        reverse("archive:api_speaker_detail", args=[speaker.slug])
-    )
-    return data
-
-
-@api_view
-def speaker_list(request):
-    speakers = _public_speakers().order_by("name", "pk")
-    kind = _choice_param(request, "kind", Speaker.Kind.values)
-    if kind:
-        speakers = speakers.filter(kind=kind)
-    if organisation := request.GET.get("organisation"):
-        speakers = speakers.filter(organisation__iexact=organisation)
-    return _paginate(request, speakers, lambda speaker: _speaker_item(request, speaker))
-
-
-@api_view
-def speaker_detail(request, slug):
-    speaker = _public_speakers().filter(slug=slug).first()
+@operation(
+    "/speakers/{slug:slug}/",
+    schemas.SpeakerDetail,
+    name="api_speaker_detail",
+    operation_id="getSpeaker",
+    summary="One speaker.",
+)
+def speaker_detail(request, slug: slug_in_path("speaker")):
+    speaker = Speaker.objects.public().with_turn_counts().filter(slug=slug).first()
     if speaker is None:
         raise Http404(f"No speaker {slug!r}.")
-    data = _speaker_item(request, speaker)
-    data["description"] = speaker.description
-    data["turns_url"] = request.build_absolute_uri(
-        f"{reverse('archive:api_turn_list')}?speaker={slug}"
-    )
-    data["transcripts_url"] = request.build_absolute_uri(
-        f"{reverse('archive:api_transcript_list')}?speaker={slug}"
-    )
-    return _json(data)
+    return speaker
 
 
-# --- Topics -----------------------------------------------------------------------------------
+@operation(
+    "/topics/",
+    schemas.TopicPage,
+    name="api_topic_list",
+    operation_id="listTopics",
+    summary="Topics, by name.",
+)
+def topic_list(request, paging: Query[Paging]):
+    return paginate(request, Topic.objects.with_turn_counts().order_by("name"), paging)
 
 
-def _topics():
-    return Topic.objects.with_turn_counts()
-
-
-def _topic_item(request, topic: Topic) -> dict:
-    data = topic_data(topic, request)
-    data["turn_count"] = topic.turn_count
-    data["api_url"] = request.build_absolute_uri(
-        reverse("archive:api_topic_detail", args=[topic.slug])
-    )
-    return data
-
-
-@api_view
-def topic_list(request):
-    return _paginate(request, _topics().order_by("name"), lambda topic: _topic_item(request, topic))
-
-
-@api_view
-def topic_detail(request, slug):
-    topic = _topics().filter(slug=slug).first()
+@operation(
+    "/topics/{slug:slug}/",
+    schemas.TopicDetail,
+    name="api_topic_detail",
+    operation_id="getTopic",
+    summary="One topic.",
+)
+def topic_detail(request, slug: slug_in_path("topic")):
+    topic = Topic.objects.with_turn_counts().filter(slug=slug).first()
     if topic is None:
         raise Http404(f"No topic {slug!r}.")
-    data = _topic_item(request, topic)
-    data["turns_url"] = request.build_absolute_uri(
-        f"{reverse('archive:api_turn_list')}?topic={slug}"
-    )
-    return _json(data)
+    return topic
 
 
-# --- Search -----------------------------------------------------------------------------------
-
-SEARCH_PARAMETERS = ("q", "speaker", "topic", "kind", "after", "before")
+# --- Search --------------------------------------------------------------------------------------
 
 
-@api_view
-def search(request):
-    """The search page's query language, through archive.search.run_search."""
-    from archive.search import MAX_PAGE, SORTS, SearchRequest, run_search
-
-    page, page_size = _paging(request)
-    if page > MAX_PAGE:
-        raise ApiError(400, f"page must be at most {MAX_PAGE}.")
-    _choice_param(request, "sort", list(SORTS))
-    if not any(request.GET.get(name, "").strip() for name in SEARCH_PARAMETERS):
-        raise ApiError(
-            400, 'q is required: words, a "phrase", or a filter such as speaker:blinken.'
-        )
-    search_request = SearchRequest.from_querydict(request.GET)
-    search_request.page, search_request.per_page = page, page_size
-    result = run_search(search_request)
-    if result.failed:
+def search_results(request, search_request: SearchRequest) -> dict:
+    """A search's answer in the SearchResults shape: the API's, and the search page's
+    ?format=json (search_as_json)."""
+    found = run_search(search_request)
+    if found.failed:
         raise ApiError(503, "Search is unavailable just now; please try again in a moment.")
-    snippets = {hit.turn_id: str(hit.snippet) for hit in result.hits}
-    results = [
-        {**turn_data(turn, request), "snippet": snippets[turn.pk]}
-        for turn in turns_for_hits(result.hits)
-    ]
-    data = _envelope(
-        request, count=result.total, page=result.page, page_size=page_size, results=results
-    )
-    data["count_is_estimate"] = result.total_is_estimate
-    data["query"] = result.parsed.to_text() if result.searched else search_request.q
-    data["notes"] = result.notes
-    data["facets"] = {
-        name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
-        for name, values in result.facets.items()
+    snippets = {hit.turn_id: str(hit.snippet) for hit in found.hits}
+    turns = turns_for_hits(found.hits)
+    for turn in turns:
+        turn.snippet = snippets[turn.pk]
+    return {
+        **envelope(
+            request,
+            count=found.total,
+            page=found.page,
+            page_size=search_request.per_page,
+            num_pages=max(1, found.num_pages),
+            results=turns,
+        ),
+        "count_is_estimate": found.total_is_estimate,
+        "query": found.parsed.to_text() if found.searched else search_request.q,
+        "notes": found.notes,
+        "facets": {
+            name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
+            for name, values in found.facets.items()
+        },
+        "suggestions": [{"text": s.text, "query": s.querystring} for s in found.suggestions],
     }
-    return _json(data)
 
 
-# --- The description and the human page ----------------------------------------------------------
+@operation(
+    "/search/",
+    schemas.SearchResults,
+    name="api_search",
+    operation_id="search",
+    summary="Search statements with the search page's query language.",
+    errors={**ERRORS, 503: "The search engine could not answer."},
+)
+def search(request, params: Query[SearchParams]):
+    """Past the last page of results, the last page answers."""
+    return search_results(request, params.search_request())
 
 
-@api_view
-def openapi_json(request):
+def search_as_json(request) -> HttpResponse:
+    """/search/?format=json: what /api/search/ answers, for the parameters as leniently read
+    as the search page reads them (nothing is refused; an empty query finds nothing)."""
+    search_request = SearchRequest.from_querydict(request.GET)
+    search_request.per_page = Paging.from_query(request.GET).page_size
+    try:
+        data = search_results(request, search_request)
+    except ApiError as error:
+        return error_response(error.status, error.message)
     return JsonResponse(
-        openapi_document(request.build_absolute_uri("/api")), json_dumps_params={"indent": 2}
+        schemas.dump(schemas.SearchResults, data, request),
+        json_dumps_params={"ensure_ascii": False},
     )
 
 
-@api_view
+# --- The document, the human page, and everything else under /api/ -------------------------------
+
+
+@functools.cache
+def _generated_document() -> dict:
+    # Through JSON once: ninja's status codes are ints, the document's keys are strings.
+    return json.loads(json.dumps(api.get_openapi_schema(path_prefix=""), cls=NinjaJSONEncoder))
+
+
+def openapi_document(request) -> dict:
+    """The generated OpenAPI document, its server being this site's /api."""
+    return {**_generated_document(), "servers": [{"url": request.build_absolute_uri("/api")}]}
+
+
+def openapi_json(request):
+    return JsonResponse(openapi_document(request), json_dumps_params={"indent": 2})
+
+
 def api_index(request):
-    document = openapi_document(request.build_absolute_uri("/api"))
+    document = openapi_document(request)
     endpoints = [
         {
             "path": route,
-            "summary": operation["get"]["summary"],
-            "parameters": operation["get"].get("parameters", []),
+            "summary": operations["get"]["summary"],
+            "parameters": operations["get"].get("parameters", []),
         }
-        for route, operation in document["paths"].items()
+        for route, operations in document["paths"].items()
     ]
     return render(request, "archive/api.html", {"document": document, "endpoints": endpoints})
 
 
-@api_view
 def not_found(request, rest=""):
     message = f"There is no API endpoint at {request.path}."
     if not request.path.endswith("/"):
@@ -365,22 +400,49 @@ def not_found(request, rest=""):
             match = resolve(request.path + "/")
         except Resolver404:
             match = None
-        if match and match.func is not not_found:
+        if match and match.url_name != "api_not_found":
             message += f" Did you mean {request.path}/ ?"
-    raise ApiError(404, message + " See /api/openapi.json.")
+    return error_response(404, message + " See /api/openapi.json.")
+
+
+def read_only(view: Callable) -> Callable:
+    """GET and HEAD only (405 otherwise, with Allow), every answer open to any origin (CORS)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ALLOWED_METHODS:
+            return error_response(
+                405, f"{request.method} is not allowed: this API is read-only (GET)."
+            )
+        method = request.method
+        request.method = "GET"  # ninja's operations are GET; the server drops a HEAD's body
+        try:
+            response = view(request, *args, **kwargs)
+        except Exception:
+            log.exception("API error at %s", request.path)
+            response = error_response(500, "Internal server error; it has been logged.")
+        finally:
+            request.method = method
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    wrapper.csrf_exempt = True  # a POST is answered 405 by us, not 403 by the CSRF middleware
+    return wrapper
+
+
+def _operation_patterns() -> list:
+    """Ninja's URL patterns for the operations above, under this project's URL names."""
+    patterns, _app, _namespace = api.urls
+    return [
+        path(str(pattern.pattern), read_only(pattern.callback), name=pattern.name)
+        for pattern in patterns
+        if pattern.name != "api-root"  # ninja's placeholder for "/": ours is api_index
+    ]
 
 
 urlpatterns = [
-    path("", api_index, name="api_index"),
-    path("openapi.json", openapi_json, name="api_openapi"),
-    path("transcripts/", transcript_list, name="api_transcript_list"),
-    path("transcripts/<slug:slug>/", transcript_detail, name="api_transcript_detail"),
-    path("turns/", turn_list, name="api_turn_list"),
-    path("turns/<str:key>/", turn_detail, name="api_turn_detail"),
-    path("speakers/", speaker_list, name="api_speaker_list"),
-    path("speakers/<slug:slug>/", speaker_detail, name="api_speaker_detail"),
-    path("topics/", topic_list, name="api_topic_list"),
-    path("topics/<slug:slug>/", topic_detail, name="api_topic_detail"),
-    path("search/", search, name="api_search"),
-    re_path(r"^(?P<rest>.*)$", not_found, name="api_not_found"),
+    path("", read_only(api_index), name="api_index"),
+    path("openapi.json", read_only(openapi_json), name="api_openapi"),
+    *_operation_patterns(),
+    re_path(r"^(?P<rest>[\s\S]*)$", read_only(not_found), name="api_not_found"),
 ]

@@ -1,5 +1,4 @@
-"""Transcript exports (JSON, CSV, plain text, Akoma Ntoso) and the turn-list helpers the search
-view uses for ?format=csv / ?format=json."""
+"""Transcript exports (JSON, CSV, plain text, Akoma Ntoso) and the search's CSV."""
 
 import csv
 import datetime
@@ -7,19 +6,16 @@ import io
 import json
 import xml.etree.ElementTree as ET
 
+import jsonschema
 import pytest
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 
+from archive import schemas
+from archive.akoma_ntoso import AKN_NS
 from archive.models import Speaker, Turn
-from archive.views.exports import (
-    AKN_NS,
-    CSV_COLUMNS,
-    search_csv_response,
-    turns_csv_response,
-    turns_json_response,
-)
+from archive.views.exports import CSV_COLUMNS, search_csv_response, turns_csv_response
 from tests.support import make_speaker, make_transcript
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +72,21 @@ def test_json_export_holds_metadata_participants_and_every_turn(client, intervie
     assert second["url"].startswith("http://testserver/turns/")
     assert second["context_url"].endswith(f"{interview.get_absolute_url()}#t2")
     assert "<years>" in second["text"]
+    assert second["topics"] == []
+
+
+def test_json_export_is_the_archive_s_one_shape_of_a_transcript(client, interview):
+    data = json.loads(export(client, interview, "json").content)
+    jsonschema.Draft202012Validator(schemas.TranscriptExport.model_json_schema()).validate(data)
+    api = client.get(reverse("archive:api_transcript_detail", args=[interview.slug])).json()
+    assert data["participants"] == api["participants"]
+    assert data["transcript"] == {
+        name: value for name, value in api.items() if name in data["transcript"]
+    }
+    turns = client.get(api["turns_url"]).json()["results"]
+    assert data["turns"] == [
+        {name: value for name, value in turn.items() if name != "transcript"} for turn in turns
+    ]
 
 
 def test_csv_export_has_one_row_per_turn(client, interview):
@@ -137,27 +148,20 @@ def test_export_queries_do_not_grow_with_turns(client, django_assert_max_num_que
     transcript = make_transcript(
         "Long", speakers=speakers, turns=[(f"S{i % 10}", f"Turn {i}") for i in range(80)]
     )
-    for fmt in ["json", "csv", "txt", "xml"]:
-        with django_assert_max_num_queries(3):
+    # The transcript, its turns, its participants; and the turns' topics for JSON.
+    for fmt, queries in [("json", 4), ("csv", 2), ("txt", 2), ("xml", 3)]:
+        with django_assert_max_num_queries(queries):
             assert export(client, transcript, fmt).status_code == 200
 
 
-def test_turn_list_helpers_accept_turns_or_search_results(interview):
+def test_turns_csv_writes_one_row_per_turn(interview):
     request = RequestFactory().get("/search/", {"q": "Minsk", "format": "csv"})
     turns = list(Turn.objects.for_listing().filter(text__contains="Minsk"))
-
-    class Result:  # the shape of a haystack SearchResult
-        def __init__(self, turn):
-            self.object = turn
-
-    response = turns_csv_response([Result(t) for t in turns], request, filename="search.csv")
+    response = turns_csv_response(turns, request, filename="search.csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [row["speaker"] for row in rows] == ["Antony Blinken"]
+    assert rows[0]["url"].startswith("http://testserver/turns/")
     assert 'filename="search.csv"' in response["Content-Disposition"]
-
-    data = json.loads(turns_json_response(turns, request, query="Minsk", count=1).content)
-    assert data["query"] == "Minsk" and data["count"] == 1
-    assert data["results"][0]["transcript"]["title"] == "Secretary Blinken at Reuters NEXT"
 
 
 def test_search_csv_runs_the_search_and_writes_every_result(interview):

@@ -25,5 +25,5 @@ def test_sample_archive_finds_exactly_turns_2_and_4_of_the_blinken_interview_for
         for hit in answer["results"]:
             assert hit["transcript"]["slug"] == blinken.slug
             assert hit["speaker"]["name"] == "Antony Blinken"
-            assert hit["url"].endswith(f"/transcripts/{blinken.slug}/#t{hit['position']}")
+            assert hit["context_url"].endswith(f"/transcripts/{blinken.slug}/#t{hit['position']}")
             assert "<mark>" in hit["snippet"]

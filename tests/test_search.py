@@ -68,13 +68,19 @@ def test_the_json_format_answers_the_same_search(seed, client):
     data = response.json()
     assert data["query"] == '"Minsk agreements"'
     assert data["count"] == 2 and data["page"] == 1
-    first = data["results"][0]
-    assert set(first) == {"url", "transcript", "position", "speaker", "label", "snippet"}
-    assert first["speaker"] == {"name": "Antony Blinken", "slug": "antony-blinken"}
+    first = data["results"][0]  # the API's SearchHit (archive/schemas.py): a turn + snippet
+    assert {"url", "context_url", "transcript", "position", "speaker", "label", "snippet"} <= set(
+        first
+    )
+    assert (first["speaker"]["name"], first["speaker"]["slug"]) == (
+        "Antony Blinken",
+        "antony-blinken",
+    )
     assert first["transcript"]["slug"] == seed.slug
     assert first["transcript"]["date"] == "2021-12-03"
     assert first["label"] == "SECRETARY BLINKEN"
-    assert first["url"] == f"/transcripts/{seed.slug}/#t{first['position']}"
+    context = f"http://testserver/transcripts/{seed.slug}/#t{first['position']}"
+    assert first["context_url"] == context
     assert {"speaker", "topic", "year", "kind"} <= set(data["facets"])
 
 

@@ -112,20 +112,6 @@ class Hit:
     def is_question(self) -> bool:
         return self.role == "question"
 
-    def as_json(self) -> dict:
-        return {
-            "url": self.url,
-            "transcript": {
-                "title": self.transcript_title,
-                "slug": self.transcript_slug,
-                "date": self.transcript_date.isoformat() if self.transcript_date else None,
-            },
-            "position": self.position,
-            "speaker": {"name": self.speaker_name, "slug": self.speaker_slug},
-            "label": self.label,
-            "snippet": str(self.snippet),
-        }
-
 
 @dataclass
 class EngineResult:

@@ -166,22 +166,6 @@ class SearchPage:
             return []
         return self.facets.get("speaker", [])[:8]
 
-    def as_json(self) -> dict:
-        return {
-            "query": self.parsed.to_text() if self.searched else self.request.q,
-            "count": self.total,
-            "count_is_estimate": self.total_is_estimate,
-            "page": self.page,
-            "num_pages": self.num_pages,
-            "notes": self.notes,
-            "results": [hit.as_json() for hit in self.hits],
-            "facets": {
-                name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
-                for name, values in self.facets.items()
-            },
-            "suggestions": [{"text": s.text, "query": s.querystring} for s in self.suggestions],
-        }
-
 
 # --- Resolving names to slugs --------------------------------------------------------------------
 

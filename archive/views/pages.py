@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.shortcuts import get_object_or_404, render
 
+from archive.filters import TranscriptPageFilters
 from archive.models import Speaker, Topic, Transcript, Turn
 from archive.search.query import parse_query
 from archive.search.snippets import highlight, text_matches
@@ -43,58 +44,21 @@ def home(request):
     return render(request, "archive/home.html", context)
 
 
-def _parse_int(value: str | None, low: int, high: int) -> int | None:
-    """A whole number within [low, high] from a query parameter, or None (ignored)."""
-    try:
-        number = int(value or "")
-    except ValueError:
-        return None
-    return number if low <= number <= high else None
-
-
-def _transcript_filters(request) -> dict:
-    params = request.GET
-    filters = {
-        "year": _parse_int(params.get("year"), 1900, 2999),
-        "month": _parse_int(params.get("month"), 1, 12),
-        "kind": params.get("kind") if params.get("kind") in Transcript.Kind.values else None,
-        "outlet": params.get("outlet", "").strip() or None,
-        "speaker": params.get("speaker", "").strip() or None,
-    }
-    if filters["year"] is None:
-        filters["month"] = None
-    return filters
-
-
-def _apply_filters(queryset, filters: dict, *, skip: str = ""):
-    """Narrow transcripts by every active filter except `skip` (so each facet counts what
-    choosing one of its values would give)."""
-    if filters["year"] and skip != "year":
-        queryset = queryset.filter(date__year=filters["year"])
-        if filters["month"] and skip != "month":
-            queryset = queryset.filter(date__month=filters["month"])
-    if filters["kind"] and skip != "kind":
-        queryset = queryset.filter(kind=filters["kind"])
-    if filters["outlet"] and skip != "outlet":
-        queryset = queryset.filter(outlet=filters["outlet"])
-    if filters["speaker"] and skip != "speaker":
-        queryset = queryset.featuring(filters["speaker"])
-    return queryset
-
-
 def transcript_list(request):
     """All published transcripts, newest first, narrowed by year and month, kind, outlet and
-    speaker, with facet counts in the sidebar."""
+    speaker (TranscriptPageFilters, read leniently), with facet counts in the sidebar."""
     published = Transcript.objects.published()
-    filters = _transcript_filters(request)
-    transcripts = _apply_filters(published, filters).with_turn_counts()
+    filters = TranscriptPageFilters.from_query(request.GET)
+    transcripts = filters.apply(published).with_turn_counts()
     page = Paginator(transcripts.order_by("-date", "-pk"), TRANSCRIPTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     page.object_list = Transcript.objects.with_participants(page.object_list)
 
+    # Each facet counts what choosing one of its values would give: every other filter applies.
     years = (
-        _apply_filters(published, filters, skip="year")
+        filters.without("year")
+        .apply(published)
         .exclude(date=None)
         .annotate(year=ExtractYear("date"))
         .values("year")
@@ -102,10 +66,11 @@ def transcript_list(request):
         .order_by("-year")
     )
     months = []
-    if filters["year"]:
+    if filters.year:
         months = [
             {**row, "name": MONTH_NAMES[row["month"] - 1]}
-            for row in _apply_filters(published, filters, skip="month")
+            for row in filters.without("month")
+            .apply(published)
             .exclude(date=None)
             .annotate(month=ExtractMonth("date"))
             .values("month")
@@ -115,30 +80,32 @@ def transcript_list(request):
     kind_labels = dict(Transcript.Kind.choices)
     kinds = [
         {**row, "label": kind_labels.get(row["kind"], row["kind"])}
-        for row in _apply_filters(published, filters, skip="kind")
+        for row in filters.without("kind")
+        .apply(published)
         .values("kind")
         .annotate(count=Count("pk"))
         .order_by("-count", "kind")
     ]
     outlets = (
-        _apply_filters(published, filters, skip="outlet")
+        filters.without("outlet")
+        .apply(published)
         .exclude(outlet="")
         .values("outlet")
         .annotate(count=Count("pk"))
         .order_by("-count", "outlet")
     )
     speaker = None
-    if filters["speaker"]:
-        speaker = Speaker.objects.filter(slug=filters["speaker"]).first()
+    if filters.speaker:
+        speaker = Speaker.objects.filter(slug=filters.speaker).first()
 
     context = {
         "page_obj": page,
         "transcripts": page.object_list,
         "filters": filters,
-        "month_name": MONTH_NAMES[filters["month"] - 1] if filters["month"] else "",
-        "kind_label": kind_labels.get(filters["kind"], ""),
+        "month_name": MONTH_NAMES[filters.month - 1] if filters.month else "",
+        "kind_label": kind_labels.get(filters.kind, ""),
         "filter_speaker": speaker,
-        "is_filtered": any(filters.values()),
+        "is_filtered": filters.active,
         "years": years,
         "months": months,
         "kinds": kinds,

@@ -1,21 +1,21 @@
-"""The search page, /search/?q=… (and the same search as JSON with ?format=json)."""
+"""The search page, /search/?q=… (the same search as CSV with ?format=csv, and with ?format=json
+as /api/search/ answers it)."""
 
-from django.http import JsonResponse
 from django.shortcuts import render
 
+from archive.api import search_as_json
 from archive.models import Topic, Transcript
 from archive.search import SORTS, SearchRequest, run_search
+from archive.views.exports import search_csv_response
 
 
 def search(request):
     if request.GET.get("format") == "csv":
-        from archive.views.exports import search_csv_response
-
         return search_csv_response(request)
+    if request.GET.get("format") == "json":
+        return search_as_json(request)
     search_request = SearchRequest.from_querydict(request.GET)
     page = run_search(search_request)
-    if request.GET.get("format") == "json":
-        return JsonResponse(page.as_json(), json_dumps_params={"ensure_ascii": False})
     return render(
         request,
         "archive/search.html",

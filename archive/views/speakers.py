@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, render
 
+from archive.filters import SpeakerPageFilters
 from archive.models import Speaker, Transcript, Turn, TurnTopic
 from archive.search import build_snippet
 
@@ -13,17 +14,10 @@ TURNS_PER_PAGE = 20
 
 
 def speaker_list(request):
-    speakers = Speaker.objects.public().with_turn_counts()
-    kind = request.GET.get("kind", "")
-    organisation = request.GET.get("organisation", "")
-    if kind in Speaker.Kind.values:
-        speakers = speakers.filter(kind=kind)
-    else:
-        kind = ""
-    if organisation:
-        speakers = speakers.filter(organisation=organisation[:200])
-    order = "count" if request.GET.get("sort") == "count" else "name"
-    speakers = speakers.order_by("-turn_count", "name") if order == "count" else speakers
+    """Public speakers by name (or by number of statements), narrowed by kind and organisation
+    (SpeakerPageFilters, read leniently)."""
+    filters = SpeakerPageFilters.from_query(request.GET)
+    speakers = filters.apply(Speaker.objects.public().with_turn_counts())
     organisations = (
         Speaker.objects.public()
         .exclude(organisation="")
@@ -39,10 +33,10 @@ def speaker_list(request):
             "page_obj": page_obj,
             "speakers": page_obj.object_list,
             "kinds": Speaker.Kind.choices,
-            "kind": kind,
+            "kind": filters.kind or "",
             "organisations": list(organisations),
-            "organisation": organisation,
-            "order": order,
+            "organisation": filters.organisation or "",
+            "order": filters.sort or "name",
         },
     )
 

@@ -10,9 +10,9 @@ import sys
 
 import pytest
 from django.core.management import call_command
-from tests.factories import make_speaker, make_topic, make_transcript, tag
 
 from archive.models import Speaker
+from tests.support import make_speaker, make_topic, make_transcript, tag
 
 pytest.importorskip("schemathesis")
 pytestmark = pytest.mark.django_db(transaction=True)

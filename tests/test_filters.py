@@ -8,7 +8,6 @@ import pytest
 from django.http import QueryDict
 from django.test import RequestFactory
 from django.urls import reverse
-from tests.factories import make_speaker, make_transcript
 
 from archive.api import openapi_document
 from archive.filters import (
@@ -20,6 +19,7 @@ from archive.filters import (
     TurnFilters,
 )
 from archive.models import Speaker
+from tests.support import make_speaker, make_transcript
 
 pytestmark = pytest.mark.django_db
 DOCUMENT = openapi_document(RequestFactory().get("/api/"))

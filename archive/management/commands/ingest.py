@@ -190,7 +190,8 @@ def database_problem() -> str | None:
     from django.db.migrations.executor import MigrationExecutor
 
     name = connection.settings_dict["NAME"]
-    if connection.vendor == "sqlite" and str(name) != ":memory:" and not Path(name).exists():
+    in_memory = connection.vendor == "sqlite" and connection.creation.is_in_memory_db(str(name))
+    if connection.vendor == "sqlite" and not in_memory and not Path(name).exists():
         return f"There is no archive database at {name} yet: run `manage.py migrate` first."
     try:
         executor = MigrationExecutor(connection)

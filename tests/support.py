@@ -122,6 +122,52 @@ def make_staff_user(username: str = "curator", password: str = "a-curator-passwo
     )
 
 
+def make_api_archive() -> dict:
+    """Two published transcripts (Blinken and a Reuters journalist, a topic) and a hidden one."""
+    from archive.models import Speaker
+
+    blinken = make_speaker(
+        "Antony Blinken", title="Secretary of State", organisation="U.S. Department of State"
+    )
+    galloni = make_speaker(
+        "Alessandra Galloni", kind=Speaker.Kind.JOURNALIST, organisation="Reuters"
+    )
+    people = {"SECRETARY BLINKEN": blinken, "QUESTION": galloni}
+    interview = make_transcript(
+        "Blinken at Reuters NEXT",
+        date=datetime.date(2021, 12, 3),
+        kind="interview",
+        outlet="Reuters",
+        speakers=people,
+        turns=[
+            ("QUESTION", "Is Russia going to invade the Ukraine?"),
+            ("SECRETARY BLINKEN", "Russia and Ukraine signed the so-called Minsk agreements."),
+            ("", "(Laughter.)"),
+            ("SECRETARY BLINKEN", "They should implement the Minsk agreements."),
+        ],
+    )
+    briefing = make_transcript(
+        "Press briefing",
+        date=datetime.date(2022, 2, 11),
+        kind="briefing",
+        speakers=people,
+        turns=[("SECRETARY BLINKEN", "Good afternoon.")],
+    )
+    hidden = make_transcript(
+        "Hidden interview",
+        date=datetime.date(2022, 3, 1),
+        kind="interview",
+        published=False,
+        speakers={"SECRET": make_speaker("Secret Person")},
+        turns=[("SECRET", "The Minsk agreements, privately.")],
+    )
+    ukraine = make_topic("Ukraine")
+    for turn in interview.turns.filter(text__contains="Ukraine"):
+        tag(turn, ukraine)
+    tag(hidden.turns.get(), ukraine)
+    return {"interview": interview, "briefing": briefing, "hidden": hidden, "ukraine": ukraine}
+
+
 # --- The sample archive ----------------------------------------------------------------------------
 
 

@@ -2,7 +2,6 @@
 schemas, the API accepts exactly what the document allows, errors are JSON, unpublished
 transcripts never show."""
 
-import datetime
 import logging
 
 import jsonschema
@@ -13,8 +12,7 @@ from django.urls import reverse
 from openapi_spec_validator import validate
 
 from archive.api import openapi_document
-from archive.models import Speaker
-from tests.support import make_speaker, make_topic, make_transcript, tag
+from tests.support import make_api_archive, make_speaker, make_transcript
 
 pytestmark = pytest.mark.django_db
 DOCUMENT = openapi_document(RequestFactory().get("/api/"))
@@ -42,46 +40,7 @@ def parameters(path: str) -> dict[str, dict]:
 
 @pytest.fixture
 def archive():
-    blinken = make_speaker(
-        "Antony Blinken", title="Secretary of State", organisation="U.S. Department of State"
-    )
-    galloni = make_speaker(
-        "Alessandra Galloni", kind=Speaker.Kind.JOURNALIST, organisation="Reuters"
-    )
-    people = {"SECRETARY BLINKEN": blinken, "QUESTION": galloni}
-    interview = make_transcript(
-        "Blinken at Reuters NEXT",
-        date=datetime.date(2021, 12, 3),
-        kind="interview",
-        outlet="Reuters",
-        speakers=people,
-        turns=[
-            ("QUESTION", "Is Russia going to invade the Ukraine?"),
-            ("SECRETARY BLINKEN", "Russia and Ukraine signed the so-called Minsk agreements."),
-            ("", "(Laughter.)"),
-            ("SECRETARY BLINKEN", "They should implement the Minsk agreements."),
-        ],
-    )
-    briefing = make_transcript(
-        "Press briefing",
-        date=datetime.date(2022, 2, 11),
-        kind="briefing",
-        speakers=people,
-        turns=[("SECRETARY BLINKEN", "Good afternoon.")],
-    )
-    hidden = make_transcript(
-        "Hidden interview",
-        date=datetime.date(2022, 3, 1),
-        kind="interview",
-        published=False,
-        speakers={"SECRET": make_speaker("Secret Person")},
-        turns=[("SECRET", "The Minsk agreements, privately.")],
-    )
-    ukraine = make_topic("Ukraine")
-    for turn in interview.turns.filter(text__contains="Ukraine"):
-        tag(turn, ukraine)
-    tag(hidden.turns.get(), ukraine)
-    return {"interview": interview, "briefing": briefing, "hidden": hidden, "ukraine": ukraine}
+    return make_api_archive()
 
 
 # --- The document ---------------------------------------------------------------------------------

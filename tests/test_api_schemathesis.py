@@ -4,15 +4,13 @@ requests at and beyond the document's limits (its coverage phase) and a few gene
 it does not allow is refused, and every answer matches its documented status, headers and
 schema. Bounded: a fixed seed and five examples an operation, about 10 seconds."""
 
-import datetime
 import subprocess
 import sys
 
 import pytest
 from django.core.management import call_command
 
-from archive.models import Speaker
-from tests.support import make_speaker, make_topic, make_transcript, tag
+from tests.support import make_api_archive
 
 pytest.importorskip("schemathesis")
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,27 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def small_archive():
-    blinken = make_speaker("Antony Blinken", organisation="U.S. Department of State")
-    galloni = make_speaker(
-        "Alessandra Galloni", kind=Speaker.Kind.JOURNALIST, organisation="Reuters"
-    )
-    people = {"SECRETARY BLINKEN": blinken, "QUESTION": galloni}
-    interview = make_transcript(
-        "Blinken at Reuters NEXT",
-        date=datetime.date(2021, 12, 3),
-        kind="interview",
-        outlet="Reuters",
-        speakers=people,
-        turns=[
-            ("QUESTION", "Is Russia going to invade the Ukraine?"),
-            ("SECRETARY BLINKEN", "Russia and Ukraine signed the so-called Minsk agreements."),
-            ("", "(Laughter.)"),
-        ],
-    )
-    make_transcript("Press briefing", kind="briefing", speakers=people, turns=[("QUESTION", "Hi?")])
-    ukraine = make_topic("Ukraine")
-    for turn in interview.turns.filter(text__contains="Ukraine"):
-        tag(turn, ukraine)
+    make_api_archive()
     call_command("update_index", verbosity=0)
 
 

@@ -201,25 +201,26 @@ def _finish_bulk(using: str) -> None:
 class OnCommitSignalProcessor(BaseSignalProcessor):
     """Haystack's signal processor for Parley: see the module docstring."""
 
+    def _connections(self):
+        """(signal, handler, sender) for every change that touches what a search shows."""
+        return [
+            (signals.post_save, self.turn_changed, Turn),
+            (signals.post_delete, self.turn_changed, Turn),
+            (signals.post_save, self.transcript_saved, Transcript),
+            (signals.pre_delete, self.transcript_deleted, Transcript),
+            (signals.post_save, self.speaker_saved, Speaker),
+            (signals.post_save, self.tag_changed, TurnTopic),
+            (signals.post_delete, self.tag_changed, TurnTopic),
+            (signals.m2m_changed, self.tags_changed, Turn.topics.through),
+        ]
+
     def setup(self):
-        signals.post_save.connect(self.turn_changed, sender=Turn)
-        signals.post_delete.connect(self.turn_changed, sender=Turn)
-        signals.post_save.connect(self.transcript_saved, sender=Transcript)
-        signals.pre_delete.connect(self.transcript_deleted, sender=Transcript)
-        signals.post_save.connect(self.speaker_saved, sender=Speaker)
-        signals.post_save.connect(self.tag_changed, sender=TurnTopic)
-        signals.post_delete.connect(self.tag_changed, sender=TurnTopic)
-        signals.m2m_changed.connect(self.tags_changed, sender=Turn.topics.through)
+        for signal, handler, sender in self._connections():
+            signal.connect(handler, sender=sender)
 
     def teardown(self):
-        signals.post_save.disconnect(self.turn_changed, sender=Turn)
-        signals.post_delete.disconnect(self.turn_changed, sender=Turn)
-        signals.post_save.disconnect(self.transcript_saved, sender=Transcript)
-        signals.pre_delete.disconnect(self.transcript_deleted, sender=Transcript)
-        signals.post_save.disconnect(self.speaker_saved, sender=Speaker)
-        signals.post_save.disconnect(self.tag_changed, sender=TurnTopic)
-        signals.post_delete.disconnect(self.tag_changed, sender=TurnTopic)
-        signals.m2m_changed.disconnect(self.tags_changed, sender=Turn.topics.through)
+        for signal, handler, sender in self._connections():
+            signal.disconnect(handler, sender=sender)
 
     def turn_changed(self, sender, instance, using=None, **kwargs):
         _schedule(using or "default", turns=[instance.pk])

@@ -79,3 +79,25 @@ def test_topic_phrases_fold_as_the_index_folds():
 def test_an_excluded_word_leaves_a_text_out():
     assert not text_matches(TYPOGRAPHIC, parse_query("minsk -obligation").clauses)
     assert text_matches(TYPOGRAPHIC, parse_query("minsk -sanctions").clauses)
+
+
+def test_a_swap_of_neighbouring_letters_is_one_edit():
+    from archive.search.spelling import edit_distance, ranked
+
+    assert edit_distance("minks", "minsk", limit=2) == 1
+    assert edit_distance("minks", "mind", limit=2) == 2
+    assert edit_distance("kishda", "kishida", limit=2) == 1
+    assert edit_distance("abc", "xyzabc", limit=2) == 3  # above the limit: limit + 1
+    # Closest first, then the most used; never the word itself or a run of words.
+    candidates = [("minds", 40), ("minsk", 3), ("mind", 90), ("minks", 9), ("minsk agreements", 3)]
+    assert ranked("minks", candidates) == ["minds", "minsk", "mind"]
+    assert ranked("minsk", [("minks", 1)], limit=1) == ["minks"]
+
+
+def test_suggestions_check_a_bounded_number_of_words():
+    from archive.search.spelling import MAX_WORDS, Budget, words_to_check
+
+    words = ["ab", "x" * 40, "uk"] + [f"word{n}" for n in range(20)] + ["word1"]
+    checked = [token for _, token in words_to_check(words, Budget())]
+    assert checked == [f"word{n}" for n in range(MAX_WORDS)]
+    assert list(words_to_check(["sanctoins"], Budget(seconds=-1))) == []

@@ -150,8 +150,9 @@ class SearchEngine(Protocol):
 
     def search(self, query: EngineQuery) -> EngineResult: ...
 
-    def suggest_spelling(self, words: Sequence[str]) -> dict[str, str]:
-        """For each word the archive does not contain, a close word it does contain."""
+    def suggest_spelling(self, words: Sequence[str]) -> dict[str, list[str]]:
+        """For each word the archive does not contain, close words it does contain, closest
+        first (archive.search.spelling: bounded in words and time)."""
         ...
 
     def update(self, turn_ids: Iterable[int], wait: float) -> bool:

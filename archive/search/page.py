@@ -20,9 +20,10 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from archive.models import Speaker, Topic, Transcript
+from archive.search import spelling
 from archive.search.analysis import analyse
 from archive.search.engine import PER_PAGE, EngineQuery, Hit, SearchEngine, get_engine
-from archive.search.query import Clause, ParsedQuery, Term, merge_filters, parse_query
+from archive.search.query import ParsedQuery, merge_filters, parse_query
 
 log = logging.getLogger(__name__)
 
@@ -345,8 +346,21 @@ def run_search(request: SearchRequest, *, engine: SearchEngine | None = None) ->
     page.page = request.page
     page.num_pages = min(MAX_PAGE, -(-page.total // request.per_page)) if page.total else 0
     if page.total == 0:
-        page.suggestions = _suggestions(request, parsed, engine)
+        page.suggestions = _suggestions(request, parsed, engine, None if impossible else query)
     return page
+
+
+def _counter(engine: SearchEngine, query: EngineQuery | None):
+    """How many turns a query's corrected words would find, with its filters (None when the
+    filters themselves can match nothing)."""
+    if query is None:
+        return None
+
+    def count(clauses) -> int:
+        probe = replace(query, clauses=clauses, offset=0, limit=0, facets=False)
+        return engine.search(probe).total
+
+    return count
 
 
 def _active_filters(request: SearchRequest, parsed: ParsedQuery) -> list[Suggestion]:
@@ -430,55 +444,31 @@ def _facet_values(
 
 
 def _suggestions(
-    request: SearchRequest, parsed: ParsedQuery, engine: SearchEngine
+    request: SearchRequest,
+    parsed: ParsedQuery,
+    engine: SearchEngine,
+    query: EngineQuery | None,
 ) -> list[Suggestion]:
-    """What to try when nothing matched: a spelling correction, then dropping each filter."""
+    """What to try when nothing matched: a spelling correction (the one whose search matches
+    most, archive.search.spelling), then dropping each filter."""
     suggestions: list[Suggestion] = []
-    words = [
-        term.text
-        for clause in parsed.clauses
-        if not clause.exclude
-        for term in clause.terms
-        if not term.phrase
-    ]
-    words += [
-        word
-        for clause in parsed.clauses
-        if not clause.exclude
-        for term in clause.terms
-        if term.phrase
-        for word in term.text.split()
-    ]
+    typed = parse_query(request.q)
+    words = spelling.words_of(typed.clauses)
     if words:
+        budget = spelling.Budget()
         try:
-            corrections = engine.suggest_spelling(words[:10])
+            options = engine.suggest_spelling(words)
+            corrected = options and spelling.corrected_clauses(
+                typed.clauses, options, _counter(engine, query), budget
+            )
         except Exception:
             log.exception("Spelling suggestion failed")
-            corrections = {}
-        if corrections:
-            typed = parse_query(request.q)
-            clauses = tuple(
-                Clause(
-                    tuple(
-                        Term(
-                            " ".join(corrections.get(w, w) for w in t.text.split())
-                            if t.phrase
-                            else corrections.get(t.text, t.text),
-                            t.phrase,
-                        )
-                        for t in c.terms
-                    ),
-                    c.exclude,
-                )
-                for c in typed.clauses
+            corrected = None
+        if corrected:
+            text = replace(typed, clauses=corrected).to_text()
+            suggestions.append(
+                Suggestion(f"Did you mean: {text}", request.querystring(q=text, page=""))
             )
-            corrected = replace(typed, clauses=clauses).to_text()
-            if corrected != typed.to_text():
-                suggestions.append(
-                    Suggestion(
-                        f"Did you mean: {corrected}", request.querystring(q=corrected, page="")
-                    )
-                )
     for name in ("speaker", "topic", "kind"):
         if getattr(parsed, f"{name}s"):
             suggestions.append(

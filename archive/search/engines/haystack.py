@@ -89,8 +89,8 @@ class HaystackEngine:
                 facets[ours] = [(str(v), int(c)) for v, c in counts.get(field, []) if c]
         return EngineResult(total=total, hits=hits, facets=facets)
 
-    def suggest_spelling(self, words: Sequence[str]) -> dict[str, str]:
-        return {}
+    def suggest_spelling(self, words: Sequence[str]) -> dict[str, list[str]]:
+        return {}  # a backend's own spelling suggester is not wired in
 
     # --- keeping the index true --------------------------------------------------------------------
 

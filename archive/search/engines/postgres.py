@@ -37,10 +37,11 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
 
 from archive.models import Speaker, Topic, Transcript, Turn, TurnSearchDocument, TurnTopic
+from archive.search import spelling
 from archive.search.analysis import analyse, content_words, exact_words
 from archive.search.documents import hit_for_turn, searchable
 from archive.search.engine import EngineQuery, EngineResult, Hit, IndexReport
-from archive.search.engines.postgres_spelling import closest_word, refresh_spelling_words
+from archive.search.engines.postgres_spelling import nearest_words, refresh_spelling_words
 from archive.search.query import Clause, Term
 
 log = logging.getLogger(__name__)
@@ -416,18 +417,17 @@ class PostgresEngine:
             if turn_id in turns
         ]
 
-    def suggest_spelling(self, words: Sequence[str]) -> dict[str, str]:
-        """For each word the published archive does not contain, the closest word it does
-        contain (at most two edits; of equally close words the most used), as the Whoosh
-        engine's corrector chooses."""
-        suggestions: dict[str, str] = {}
-        for word in words:
-            tokens = analyse(word, exact=True)
-            if len(tokens) != 1 or archive_has_word(tokens[0]):
+    def suggest_spelling(self, words: Sequence[str]) -> dict[str, list[str]]:
+        """For each word the published archive does not contain, the closest words it does
+        contain (archive.search.spelling), from the word list's nearest words by trigrams."""
+        budget = spelling.Budget()
+        suggestions: dict[str, list[str]] = {}
+        for typed, word in spelling.words_to_check(words, budget):
+            if archive_has_word(word):
                 continue
-            found = closest_word(tokens[0])
+            found = spelling.ranked(word, nearest_words(word))
             if found:
-                suggestions[word] = found
+                suggestions[typed] = found
         return suggestions
 
     # --- keeping the index true (the triggers do it; these check and mend) -------------------

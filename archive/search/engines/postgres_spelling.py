@@ -2,8 +2,7 @@
 
 The archive's words live in a materialised view (`archive_search_word`, migration 0003) with a
 trigram index (pg_trgm): the nearest words by trigrams come first, then the closest by edit
-distance (at most two edits; of equally close words the most used), as the Whoosh engine's
-corrector chooses. Refresh the list after a large load (`refresh_spelling_words()`; the engine's
+distance, chosen as for every engine (archive.search.spelling.closest). Refresh the list after a large load (`refresh_spelling_words()`; the engine's
 `after_bulk_load` does it).
 """
 
@@ -19,7 +18,6 @@ log = logging.getLogger(__name__)
 
 WORD_LIST = "archive_search_word"  # materialised view of the archive's words (migration 0003)
 WORD_LIST_INLINE_REFRESH = 50_000  # turns: below this a first spelling request fills the list
-MAX_SPELLING_DISTANCE = 2  # edits, as the Whoosh engine's corrector allows
 
 
 def refresh_spelling_words() -> bool:
@@ -58,10 +56,11 @@ def _word_list_ready(cursor) -> bool:
     return True
 
 
-def closest_word(word: str) -> str | None:
+def nearest_words(word: str) -> list[tuple[str, int]]:
+    """Words of the archive near `word`, with their occurrences, for spelling.ranked()."""
     with connection.cursor() as cursor:
         if not _word_list_ready(cursor):
-            return None
+            return []
         cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [f"{WORD_LIST}_trigram"])
         if cursor.fetchone():
             # The nearest words by trigrams (the GiST index answers this in a millisecond).
@@ -74,29 +73,4 @@ def closest_word(word: str) -> str | None:
                 "AND abs(length(word) - length(%s)) <= 2 ORDER BY occurrences DESC LIMIT 2000",
                 [word, word],
             )
-        candidates = cursor.fetchall()
-    best = None
-    for candidate, occurrences in candidates:
-        distance = edit_distance(word, candidate, limit=MAX_SPELLING_DISTANCE)
-        if distance <= MAX_SPELLING_DISTANCE and candidate != word:
-            key = (distance, -occurrences, candidate)
-            if best is None or key < best:
-                best = key
-    return best[2] if best else None
-
-
-def edit_distance(a: str, b: str, *, limit: int) -> int:
-    """Levenshtein distance, as Whoosh's corrector measures it; above `limit` it is limit + 1."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            )
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return min(previous[-1], limit + 1)
+        return cursor.fetchall()

@@ -27,7 +27,7 @@ import os
 import shutil
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 
@@ -36,6 +36,7 @@ from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQu
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
 
+from archive.search import spelling
 from archive.search.analysis import analyse
 from archive.search.documents import hit_from_document, order_key
 from archive.search.engine import EngineQuery, EngineResult
@@ -320,17 +321,24 @@ class ParleyWhooshBackend(WhooshSearchBackend):
         terms = [wq.Term(field, key) for key in keys]
         return docs, terms[0] if len(terms) == 1 else wq.And(terms)
 
-    def parley_suggest_spelling(self, words: Sequence[str]) -> dict[str, str]:
+    def parley_suggest_spelling(self, words: Sequence[str]) -> dict[str, list[str]]:
+        """For each unknown word, the closest single words of `exact` (archive.search.spelling),
+        among the words that begin with the same letter."""
         searcher = self.searcher()
-        corrector = searcher.corrector("exact")
+        reader = searcher.reader()
+        budget = spelling.Budget()
         suggestions = {}
-        for word in words:
-            tokens = analyse(word, exact=True)
-            if len(tokens) != 1 or searcher.doc_frequency("exact", tokens[0]):
+        for typed, word in spelling.words_to_check(words, budget):
+            if searcher.doc_frequency("exact", word):
                 continue
-            found = [w for w in corrector.suggest(tokens[0], limit=8, maxdist=2) if " " not in w]
+            candidates = (
+                (candidate, reader.doc_frequency("exact", candidate))
+                for candidate in _words_from(reader, word[0], budget)
+                if abs(len(candidate) - len(word)) <= spelling.MAX_DISTANCE
+            )
+            found = spelling.ranked(word, candidates)
             if found:
-                suggestions[word] = found[0]
+                suggestions[typed] = found
         return suggestions
 
     def stored_digests(self) -> dict[int, str]:
@@ -465,6 +473,23 @@ class ParleyWhooshBackend(WhooshSearchBackend):
             writer.commit(optimize=True)
         finally:
             lock.clear_holder(self.path)
+
+
+def _words_from(reader, prefix: str, budget) -> Iterator[str]:
+    """The single words of the `exact` field that begin with `prefix`, in order, while the
+    budget lasts. Each word is followed in the lexicon by its two- and three-word runs ("minsk",
+    "minsk agreements" ...); one seek past them ("minsk!": "!" sorts just after the space) skips
+    them all, so the cost grows with the words, not with the runs."""
+    start = prefix
+    while not budget.spent:
+        fieldname, text = next(reader.terms_from("exact", start), (None, b""))
+        term = text.decode("utf-8", "replace")
+        if fieldname != "exact" or not term.startswith(prefix):
+            return
+        word = term.split(" ", 1)[0]
+        if word == term:
+            yield word
+        start = f"{word}!"
 
 
 def _whoosh_values(document: dict) -> dict:

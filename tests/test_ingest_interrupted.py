@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from django.db import connection
 
 from archive.ingest.parse import parse_file
+from archive.search.engines.whoosh.lock import processes_holding
 from tests.support import REPO_ROOT
 
 SAMPLES = sorted((REPO_ROOT / "fixtures" / "transcripts").glob("*.txt"))
@@ -106,3 +108,59 @@ def test_killed_ingest_leaves_no_partial_transcript_and_a_rerun_completes_it(
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     counts = json.loads(manage(env, "shell", "--no-imports", "-c", COUNT_TURNS).stdout)
     assert {Path(key).name: turns for key, turns in counts.items()} == expected
+    # The index holds every turn, with no repair: the rerun applied the tasks the killed
+    # ingest had committed but not yet indexed.
+    check = manage(env, "check_index")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_an_ingest_killed_during_its_final_index_write_leaves_no_writer_behind(
+    tmp_path, separate_database
+):
+    """Killed while its multi-process writer writes the index: no sub-writer outlives it, the
+    index's lock is free, and a plain rerun leaves check_index clean."""
+    env = separate_database
+    if connection.vendor == "postgresql":
+        pytest.skip("the PostgreSQL engine writes its index with each transcript, not at the end")
+    assert manage(env, "migrate", "--noinput").returncode == 0
+    batch = tmp_path / "batch"
+    expected = make_batch(batch, copies=45)  # over 2,000 turns: two writer processes
+    assert sum(expected.values()) > 2000
+    index = Path(env["PARLEY_DATA_DIR"]) / "whoosh_index"
+    child = subprocess.Popen(
+        [sys.executable, "manage.py", "ingest", "--quiet", str(batch)],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    holder = index / "WRITER.json"
+    deadline = time.monotonic() + 300
+    while not holder.exists() and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)  # the writer notes itself once it holds the lock
+    assert child.poll() is None, "the ingest finished before it could be killed while writing"
+    time.sleep(0.3)
+    sub_writers = [pid for pid in processes_holding(str(index)) if pid != child.pid]
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=60)
+
+    for _ in range(100):  # the kernel needs a moment to deliver the parent's death
+        if not any(_running(pid) for pid in sub_writers):
+            break
+        time.sleep(0.05)
+    assert not [pid for pid in sub_writers if _running(pid)], "a sub-writer outlived its parent"
+    assert processes_holding(str(index)) == []
+
+    rerun = manage(env, "ingest", "--quiet", str(batch))
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    check = manage(env, "check_index")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert f"index: {sum(expected.values())} entries" in check.stdout
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False

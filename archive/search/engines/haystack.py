@@ -117,26 +117,27 @@ class HaystackEngine:
         return {int(pk): digest or "" for pk, digest in results}
 
     def check(self) -> IndexReport:
-        """Compare every searchable turn's document (by its digest) with the index."""
+        """Compare every searchable turn's document (by its digest) with the index, reading the
+        turns in batches (memory holds the index's digests, not the archive's documents)."""
         indexed = self.indexed_digests()
-        expected: dict[int, str] = {}
+        count = len(indexed)
+        expected = 0
+        missing, stale = set(), set()
         queryset = searchable().order_by("pk")
         last = 0
-        while True:  # in batches by primary key, so memory stays flat on a big archive
+        while True:
             batch = list(queryset.filter(pk__gt=last)[:2000])
             if not batch:
                 break
             for turn in batch:
-                expected[turn.pk] = turn_document(turn)["digest"]
+                expected += 1
+                digest = indexed.pop(turn.pk, None)
+                if digest is None:
+                    missing.add(turn.pk)
+                elif digest != turn_document(turn)["digest"]:
+                    stale.add(turn.pk)
             last = batch[-1].pk
-        stale = {pk for pk in expected.keys() & indexed.keys() if expected[pk] != indexed[pk]}
-        return IndexReport(
-            len(expected),
-            len(indexed),
-            missing=expected.keys() - indexed.keys(),
-            stale=stale,
-            extra=indexed.keys() - expected.keys(),
-        )
+        return IndexReport(expected, count, missing=missing, stale=stale, extra=indexed.keys())
 
     def repair(self, report: IndexReport) -> None:
         """Apply the pending index tasks, then bring every differing turn up to date."""

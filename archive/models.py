@@ -160,6 +160,19 @@ class TranscriptQuerySet(models.QuerySet):
             transcript.participants = found.get(transcript.pk, [])
         return transcripts
 
+    def languages(self) -> list[str]:
+        """The languages the statements of published transcripts are in: the transcripts',
+        and the turns' own where they differ."""
+        own = (
+            Turn.objects.published()
+            .exclude(language="")
+            .order_by()
+            .values_list("language", flat=True)
+            .distinct()
+        )
+        found = set(self.published().order_by().values_list("language", flat=True).distinct())
+        return sorted(found | set(own))
+
     def featuring(self, speaker_slug: str) -> TranscriptQuerySet:
         """Transcripts in which this speaker has a speech turn."""
         return self.filter(
@@ -290,6 +303,12 @@ class Turn(models.Model):
     )
     text = models.TextField(help_text="Paragraphs separated by a blank line.")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SPEECH)
+    language = models.CharField(
+        max_length=12,
+        blank=True,
+        help_text="The turn's language (ISO 639-1) when it is not the transcript's: an "
+        "interpreted question, a bilingual press conference. Blank: the transcript's.",
+    )
     topics = models.ManyToManyField("Topic", through="TurnTopic", related_name="turns", blank=True)
 
     objects = TurnQuerySet.as_manager()
@@ -299,7 +318,12 @@ class Turn(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["transcript", "position"], name="turn_unique_position"),
         ]
-        indexes = [models.Index(fields=["speaker", "transcript"], name="turn_speaker_idx")]
+        indexes = [
+            models.Index(fields=["speaker", "transcript"], name="turn_speaker_idx"),
+            models.Index(
+                fields=["language"], name="turn_own_language_idx", condition=~Q(language="")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.transcript} #{self.position} ({self.label or self.get_kind_display()})"
@@ -324,6 +348,11 @@ class Turn(models.Model):
         from archive.ingest.labels import is_anonymous, label_key
 
         return is_anonymous(self.label) or label_key(self.label) == "moderator"
+
+    @property
+    def text_language(self) -> str:
+        """The language the turn is in: its own, else its transcript's."""
+        return self.language or self.transcript.language or "en"
 
     @property
     def role(self) -> str:
@@ -482,6 +511,11 @@ class TurnSearchDocument(models.Model):
     transcript_date = models.DateField(null=True)
     transcript_kind = models.CharField(max_length=20, null=True)  # noqa: DJ001
     year = models.SmallIntegerField(null=True)
+    # The turn's language and what its vectors were made from (text, language and analysis
+    # version, archive.search.engines.postgres_documents), written with the vectors; the trigger
+    # clears the digest when the text or language changes without them (migration 0006).
+    language = models.CharField(max_length=12, null=True)  # noqa: DJ001
+    digest = models.CharField(max_length=16, null=True)  # noqa: DJ001
 
     def __str__(self) -> str:
         return f"search document of {self.turn_id}"

@@ -31,6 +31,7 @@ class TurnIndex(indexes.SearchIndex, indexes.Indexable):
     order = indexes.IntegerField()
     year = indexes.FacetCharField()
     kind = indexes.FacetCharField()
+    language = indexes.FacetCharField()
     topics = fields.FacetMultiValueField()
     published = indexes.BooleanField()
     digest = indexes.CharField(indexed=False)

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from archive.ingest.load import ingest_file
 from archive.ingest.speakers import load_known_speakers
 from archive.models import Turn
-from archive.search.analysis import analyse
+from archive.search.analysis import analyse, query_alternatives
 from archive.search.engine import EngineQuery, get_engine
 from archive.search.page import SearchRequest, run_search
 from archive.topics import load_topics
@@ -212,6 +212,7 @@ class Document:
     date: datetime.date | None
     kind: str
     position: int
+    language: str = "en"
 
     @property
     def order(self) -> int:
@@ -231,26 +232,30 @@ def documents() -> list[Document]:
     return [
         Document(
             turn_id=turn.pk,
-            stems=set(analyse(turn.text)),
+            stems=set(analyse(turn.text, language=turn.text_language)),
             words=analyse(turn.text, exact=True),
             speaker=turn.speaker.slug if turn.speaker else "",
             topics={t.topic.slug for t in turn.topic_tags.all() if not t.rejected},
             date=turn.transcript.date,
             kind=turn.transcript.kind,
             position=turn.position,
+            language=turn.text_language,
         )
         for turn in turns
     ]
 
 
-def term_matches(term, document: Document) -> bool:
+def term_matches(term, document: Document, languages=()) -> bool:
+    """A phrase: its exact words in order. A word: all the stems of one of its alternatives
+    (the word stemmed as each of the archive's languages would)."""
     if term.phrase:
         words = analyse(term.text, exact=True)
         size = len(words)
         return any(
             document.words[i : i + size] == words for i in range(len(document.words) - size + 1)
         )
-    return set(analyse(term.text)) <= document.stems
+    alternatives = query_alternatives(term.text, languages)
+    return any(set(stems) <= document.stems for stems in alternatives)
 
 
 def expected(query: EngineQuery | None) -> list[Document]:
@@ -271,13 +276,15 @@ def expected(query: EngineQuery | None) -> list[Document]:
 
     def wanted(document: Document) -> bool:
         for exclude, terms in clauses:
-            if any(term_matches(term, document) for term in terms) == exclude:
+            if any(term_matches(term, document, query.languages) for term in terms) == exclude:
                 return False
         if query.speaker_slugs is not None and document.speaker not in query.speaker_slugs:
             return False
         if not set(query.topic_slugs) <= document.topics:
             return False
         if query.kinds and document.kind not in query.kinds:
+            return False
+        if query.in_languages and document.language not in query.in_languages:
             return False
         if (query.after or query.before) and document.date is None:
             return False
@@ -294,6 +301,7 @@ def expected_facets(found: list[Document], limit: int = 12) -> dict[str, list[tu
         "topic": Counter(topic for d in found for topic in d.topics),
         "year": Counter(str(d.date.year) for d in found if d.date),
         "kind": Counter(d.kind for d in found),
+        "language": Counter(d.language for d in found),
     }
     facets = {}
     for name, counter in counts.items():

@@ -39,6 +39,7 @@ from archive.ingest.parse import parse_text
 from archive.ingest.parsed import ParsedTranscript, ParsedTurn, ParseError
 from archive.ingest.reading import MAX_BYTES, read_transcript_file
 from archive.ingest.speakers import SpeakerPlan, plan_speakers, role_for_label
+from archive.languages import own_language
 from archive.models import Transcript, Turn
 from archive.search.indexing import reindex_transcript
 from archive.topics import tag_turns
@@ -370,6 +371,7 @@ def create_transcript(
                 label=turn.label[:200],
                 text=turn.text,
                 kind=turn.kind,
+                language=own_language(turn.text, meta.language) if turn.kind == "speech" else "",
                 speaker=speakers.get(turn.label),
             )
             for turn in parsed.turns
@@ -420,6 +422,9 @@ def update_transcript(
     new_turns = []
     for index, parsed_turn in enumerate(parsed.turns):
         speaker, curated = speakers.get(parsed_turn.label), False
+        language = (
+            own_language(parsed_turn.text, meta.language) if parsed_turn.kind == "speech" else ""
+        )
         old = matches.get(index)
         if old is not None and old.speaker_curated:
             speaker, curated = old.speaker, True
@@ -431,10 +436,19 @@ def update_transcript(
             old.label = parsed_turn.label[:200]
             old.text = parsed_turn.text
             old.kind = parsed_turn.kind
+            old.language = language
             old.speaker = speaker
             old.speaker_curated = curated
             old.save(
-                update_fields=["position", "label", "text", "kind", "speaker", "speaker_curated"]
+                update_fields=[
+                    "position",
+                    "label",
+                    "text",
+                    "kind",
+                    "language",
+                    "speaker",
+                    "speaker_curated",
+                ]
             )
         else:
             new_turns.append(
@@ -444,6 +458,7 @@ def update_transcript(
                     label=parsed_turn.label[:200],
                     text=parsed_turn.text,
                     kind=parsed_turn.kind,
+                    language=language,
                     speaker=speaker,
                     speaker_curated=curated,
                 )

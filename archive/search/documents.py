@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from archive.models import Turn
+from archive.search.analysis import ANALYSIS_VERSION
 from archive.search.engine import Hit
 from archive.search.query import Clause
 from archive.search.snippets import build_snippet
@@ -58,6 +59,7 @@ def turn_document(turn: Turn) -> dict:
         "order": order_key(day, turn.position),  # for newest/oldest
         "year": str(day.year) if day else "",
         "kind": transcript.kind,
+        "language": turn.text_language,  # its text is analysed in it
         "topics": sorted(tag.topic.slug for tag in turn.visible_tags),
         "published": bool(transcript.published),
     }
@@ -66,9 +68,11 @@ def turn_document(turn: Turn) -> dict:
 
 
 def document_digest(document: dict) -> str:
-    """A fingerprint of a document's facts (sorted fields), so that check_index can find a stale
-    index entry by comparing 16 characters."""
-    parts = [f"{name}={document[name]!r}" for name in sorted(document) if name not in NOT_DIGESTED]
+    """A fingerprint of a document's facts (sorted fields) and of the analysis that indexes its
+    text, so that check_index can find a stale index entry by comparing 16 characters."""
+    parts = [f"analysis={ANALYSIS_VERSION}"] + [
+        f"{name}={document[name]!r}" for name in sorted(document) if name not in NOT_DIGESTED
+    ]
     return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]
 
 
@@ -93,7 +97,9 @@ def hit_from_document(
         transcript_slug=document.get("transcript_slug") or "",
         transcript_date=transcript_date,
         transcript_kind=document.get("kind") or "",
-        snippet=build_snippet(document.get("text") or "", clauses),
+        snippet=build_snippet(
+            document.get("text") or "", clauses, language=document.get("language") or "en"
+        ),
         score=score,
     )
 

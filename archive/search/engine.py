@@ -19,6 +19,9 @@ the query language):
     topic_slugs     turns tagged with every one of these topics (rejected tags never count)
     kinds           turns in transcripts of any of these kinds (Transcript.Kind values)
     after, before   transcript date on or after / on or before (inclusive)
+    in_languages    turns in any of these languages (ISO 639-1 codes; lang:)
+    languages       the archive's languages: a word is looked up as each would stem it
+                    (archive.search.analysis.query_alternatives)
     sort            "relevance", "newest" or "oldest" (newest: transcript date, then position)
     offset, limit   the slice of hits wanted
     facets          whether to count facet values over all matching turns
@@ -28,7 +31,8 @@ archive.search.documents calls searchable (speech turns of published transcripts
 returned or counted.
 
 `EngineResult` carries `total`, `hits` (the slice, as `Hit`s, no database query per hit),
-`facets` ({"speaker": [(slug, count)], "topic": [...], "year": [("2021", count)], "kind": [...]},
+`facets` ({"speaker": [(slug, count)], "topic": [...], "year": [("2021", count)], "kind": [...],
+"language": [("zh", count)]},
 most frequent first), `notes` (for the reader) and `approximate` (the total and facet counts are
 estimates). `Hit.snippet` is safe HTML made by archive.search.snippets.build_snippet.
 """
@@ -47,6 +51,7 @@ from django.utils.safestring import SafeString
 from archive.search.query import Clause
 
 PER_PAGE = 20
+FACET_NAMES = ("speaker", "topic", "year", "kind", "language")
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,8 @@ class EngineQuery:
     kinds: tuple[str, ...] = ()
     after: date | None = None
     before: date | None = None
+    in_languages: tuple[str, ...] = ()  # turns in any of these languages (lang:)
+    languages: tuple[str, ...] = ()  # the archive's languages: words are stemmed for each
     sort: str = "relevance"
     offset: int = 0
     limit: int = PER_PAGE
@@ -71,6 +78,7 @@ class EngineQuery:
             or self.kinds
             or self.after
             or self.before
+            or self.in_languages
         )
 
 
@@ -144,8 +152,8 @@ class SearchUnavailable(Exception):
 
 class SearchEngine(Protocol):
     name: str
-    # True when the index lives in the database and is written in the data's own transaction
-    # (nothing to keep in step after a commit, nothing to build after a load).
+    # True when the index is written in the change's own transaction (PostgreSQL: the vectors by
+    # the application, the facts by a trigger): no index tasks, nothing to build after a load.
     keeps_own_index: bool
 
     def search(self, query: EngineQuery) -> EngineResult: ...

@@ -9,8 +9,8 @@ pending tasks are applied (`apply_pending`: the engine brings exactly those turn
 turn that is gone, unpublished or not speech leaves the index) and deleted. When the engine
 cannot take them at once (another process holds the Whoosh writer lock), a thread applies them
 once it can; if the process dies first, the next writer, a rerun of the ingest or
-`check_index --repair` does. An engine that keeps its index in the database (`keeps_own_index`:
-PostgreSQL, whose triggers write it in the same transaction) needs none of this.
+`check_index --repair` does. An engine that writes its index in the change's own transaction
+(`keeps_own_index`: PostgreSQL) is given the changed turns at once instead.
 
 Code that changes rows without signals (QuerySet.update(), bulk_create(), raw SQL) calls
 `reindex_turns(ids)`, `reindex_transcript(transcript)` or `reindex_speakers(ids)` inside its
@@ -48,8 +48,19 @@ def _deferred() -> int:
 
 def _schedule(using: str = "default", *, turns=(), transcripts=(), speakers=()) -> None:
     """Record what changed, in the current transaction, and apply it once that commits (at once
-    when there is none)."""
-    if get_engine().keeps_own_index:
+    when there is none). An engine that writes its index in the change's own transaction gets
+    the changed turns now (a speaker's turns hold nothing of the speaker it indexes)."""
+    engine = get_engine()
+    if engine.keeps_own_index:
+        ids = {int(pk) for pk in turns if pk is not None}
+        if transcripts:
+            ids.update(
+                Turn.objects.using(using)
+                .filter(transcript_id__in=[pk for pk in transcripts if pk is not None])
+                .values_list("pk", flat=True)
+            )
+        if ids:
+            engine.update(ids, wait=0)
         return
     tasks = [
         IndexTask(scope=scope, object_id=int(pk))

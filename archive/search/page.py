@@ -12,6 +12,7 @@ person can type.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
@@ -19,22 +20,31 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.utils.text import slugify
 
+from archive.languages import code_for as language_code
+from archive.languages import name as language_name
 from archive.models import Speaker, Topic, Transcript
 from archive.search import spelling
 from archive.search.analysis import analyse
-from archive.search.engine import PER_PAGE, EngineQuery, Hit, SearchEngine, get_engine
-from archive.search.query import ParsedQuery, merge_filters, parse_query
+from archive.search.engine import (
+    FACET_NAMES,
+    PER_PAGE,
+    EngineQuery,
+    Hit,
+    SearchEngine,
+    get_engine,
+)
+from archive.search.query import FILTER_NAMES, LIST_FILTERS, ParsedQuery, merge_filters, parse_query
 
 log = logging.getLogger(__name__)
 
 SORTS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
 MAX_PAGE = 500  # deeper pages cost the engine much and help nobody
-FACET_NAMES = ("speaker", "topic", "year", "kind")
 FACET_TITLES = {
     "speaker": "Speaker",
     "topic": "Topic",
     "year": "Year",
     "kind": "Kind of transcript",
+    "language": "Language",
 }
 
 
@@ -49,6 +59,7 @@ class SearchRequest:
     speaker: str = ""
     topic: str = ""
     kind: str = ""
+    lang: str = ""
     after: str = ""
     before: str = ""
     sort: str = "relevance"
@@ -72,6 +83,7 @@ class SearchRequest:
             speaker=one("speaker"),
             topic=one("topic"),
             kind=one("kind"),
+            lang=one("lang"),
             after=one("after"),
             before=one("before"),
             sort=sort if sort in SORTS else "relevance",
@@ -85,6 +97,7 @@ class SearchRequest:
             "speaker": self.speaker,
             "topic": self.topic,
             "kind": self.kind,
+            "lang": self.lang,
             "after": self.after,
             "before": self.before,
             "sort": "" if self.sort == "relevance" else self.sort,
@@ -239,6 +252,34 @@ def resolve_topics(values: Sequence[str]) -> tuple[list[tuple[str, ...]], list[s
     return groups, notes
 
 
+def resolve_languages(values: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
+    """Language codes for lang: values (a code, or a language's name in English or in itself)."""
+    codes: list[str] = []
+    notes: list[str] = []
+    for value in values:
+        code = language_code(value)
+        if code:
+            codes.append(code)
+        else:
+            notes.append(f"“{value[:40]}” names no language; use a code such as lang:zh.")
+    return tuple(dict.fromkeys(codes)), notes
+
+
+_languages: tuple[float, tuple[str, ...]] = (0.0, ())
+LANGUAGES_FRESH_FOR = 30.0  # seconds
+
+
+def archive_languages() -> tuple[str, ...]:
+    """The languages the archive's statements are in (Transcript.objects.languages()), read at
+    most every LANGUAGES_FRESH_FOR seconds: a query's words are stemmed for each of them."""
+    global _languages
+    read_at, languages = _languages
+    if not read_at or time.monotonic() - read_at > LANGUAGES_FRESH_FOR:
+        languages = tuple(Transcript.objects.languages())
+        _languages = (time.monotonic(), languages)
+    return languages
+
+
 def resolve_kinds(values: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
     kinds: list[str] = []
     notes: list[str] = []
@@ -271,6 +312,7 @@ def run_search(request: SearchRequest, *, engine: SearchEngine | None = None) ->
         speakers=[request.speaker] if request.speaker else [],
         topics=[request.topic] if request.topic else [],
         kinds=[request.kind] if request.kind else [],
+        languages=[request.lang] if request.lang else [],
         after=request.after,
         before=request.before,
     )
@@ -294,6 +336,9 @@ def run_search(request: SearchRequest, *, engine: SearchEngine | None = None) ->
     kinds, notes = resolve_kinds(parsed.kinds)
     page.notes.extend(notes)
     impossible |= bool(parsed.kinds) and not kinds
+    in_languages, notes = resolve_languages(parsed.languages)
+    page.notes.extend(notes)
+    impossible |= bool(parsed.languages) and not in_languages
     impossible |= bool(parsed.after and parsed.before and parsed.after > parsed.before)
 
     page.searched = True
@@ -316,6 +361,8 @@ def run_search(request: SearchRequest, *, engine: SearchEngine | None = None) ->
         speaker_slugs=speaker_slugs,
         topic_slugs=tuple(topic_slugs),
         kinds=kinds,
+        in_languages=in_languages,
+        languages=archive_languages(),
         after=parsed.after,
         before=parsed.before,
         sort=request.sort,
@@ -366,12 +413,8 @@ def _counter(engine: SearchEngine, query: EngineQuery | None):
 def _active_filters(request: SearchRequest, parsed: ParsedQuery) -> list[Suggestion]:
     """Each filter in force, with the query that drops it."""
     found = []
-    for name, values in (
-        ("speaker", parsed.speakers),
-        ("topic", parsed.topics),
-        ("kind", parsed.kinds),
-    ):
-        for value in values:
+    for name, attribute in LIST_FILTERS.items():
+        for value in getattr(parsed, attribute):
             found.append(Suggestion(f"{name}: {value}", _without(request, parsed, name)))
     for name in ("after", "before"):
         value = getattr(parsed, name)
@@ -385,9 +428,7 @@ def _active_filters(request: SearchRequest, parsed: ParsedQuery) -> list[Suggest
 def _without(request: SearchRequest, parsed: ParsedQuery, *names: str) -> str:
     """The query string of this search without the named filters, typed or chosen."""
     text_only = parse_query(request.q).without(*names)
-    changes = {
-        name: "" for name in names if name in ("speaker", "topic", "kind", "after", "before")
-    }
+    changes = {name: "" for name in names if name in FILTER_NAMES}
     return request.querystring(q=text_only.to_text(), page="", **changes)
 
 
@@ -406,6 +447,7 @@ def _facet_values(
             )
         ),
         "kind": dict(Transcript.Kind.choices),
+        "language": {code: language_name(code) for code, _ in facets.get("language", [])},
     }
     base_q = parse_query(request.q)
     out: dict[str, list[FacetValue]] = {}
@@ -432,6 +474,9 @@ def _facet_values(
                     and parsed.before
                     and parsed.after.year == parsed.before.year == int(value or 0)
                 )
+            elif name == "language":
+                qs = request.querystring(q=base_q.without("lang").to_text(), lang=value, page="")
+                selected = request.lang == value or parsed.languages == (value,)
             else:
                 qs = request.querystring(q=base_q.without("kind").to_text(), kind=value, page="")
                 selected = request.kind == value
@@ -469,8 +514,8 @@ def _suggestions(
             suggestions.append(
                 Suggestion(f"Did you mean: {text}", request.querystring(q=text, page=""))
             )
-    for name in ("speaker", "topic", "kind"):
-        if getattr(parsed, f"{name}s"):
+    for name, attribute in LIST_FILTERS.items():
+        if getattr(parsed, attribute):
             suggestions.append(
                 Suggestion(f"Search without the {name} filter", _without(request, parsed, name))
             )

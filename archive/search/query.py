@@ -11,6 +11,7 @@ What a person can type (explained on the search page):
     after:2021-01-01              on or after a date (2021, 2021-06 and 2021-06-30 all work)
     before:2021-12-31             on or before a date
     kind:briefing                 a kind of transcript (interview, briefing, remarks ...)
+    lang:zh                       statements in a language (a code, or its name: lang:chinese)
 
 The parser never fails: whatever it cannot use it leaves out, and says so in `notes`, which the
 page shows to the reader. Quote, apostrophe and dash styles are folded as the index folds them
@@ -30,7 +31,8 @@ from archive.search.analysis import fold
 
 MAX_QUERY_LENGTH = 500
 MAX_CLAUSES = 20
-FILTER_NAMES = ("speaker", "topic", "kind", "after", "before")
+FILTER_NAMES = ("speaker", "topic", "kind", "lang", "after", "before")
+LIST_FILTERS = {"speaker": "speakers", "topic": "topics", "kind": "kinds", "lang": "languages"}
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _FILTER_RE = re.compile(r"^(?P<name>[A-Za-z]+):(?P<rest>.*)$", re.S)
@@ -81,13 +83,21 @@ class ParsedQuery:
     speakers: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
     after: date | None = None
     before: date | None = None
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.speakers or self.topics or self.kinds or self.after or self.before)
+        return bool(
+            self.speakers
+            or self.topics
+            or self.kinds
+            or self.languages
+            or self.after
+            or self.before
+        )
 
     @property
     def is_empty(self) -> bool:
@@ -98,14 +108,14 @@ class ParsedQuery:
         return tuple(clause for clause in self.clauses if not clause.exclude)
 
     def without(self, *names: str) -> ParsedQuery:
-        """This query without the named filters ("speaker", "topic", "kind", "after", "before")
-        or, with "text", without its words and phrases."""
+        """This query without the named filters ("speaker", "topic", "kind", "lang", "after",
+        "before") or, with "text", without its words and phrases."""
         changes: dict = {}
         for name in names:
             if name == "text":
                 changes["clauses"] = ()
-            elif name in ("speaker", "topic", "kind"):
-                changes[f"{name}s"] = ()
+            elif name in LIST_FILTERS:
+                changes[LIST_FILTERS[name]] = ()
             elif name in ("after", "before"):
                 changes[name] = None
         return replace(self, **changes)
@@ -113,12 +123,8 @@ class ParsedQuery:
     def to_text(self) -> str:
         """The query written back in the query language (the same query when parsed again)."""
         parts = [clause.to_text() for clause in self.clauses]
-        for name, values in (
-            ("speaker", self.speakers),
-            ("topic", self.topics),
-            ("kind", self.kinds),
-        ):
-            parts.extend(f"{name}:{_filter_value(value)}" for value in values)
+        for name, attribute in LIST_FILTERS.items():
+            parts.extend(f"{name}:{_filter_value(value)}" for value in getattr(self, attribute))
         if self.after:
             parts.append(f"after:{self.after.isoformat()}")
         if self.before:
@@ -190,7 +196,7 @@ def parse_query(text: str | None) -> ParsedQuery:
         )
 
     clauses: list[Clause] = []
-    filters: dict[str, list[str]] = {"speaker": [], "topic": [], "kind": []}
+    filters: dict[str, list[str]] = {name: [] for name in LIST_FILTERS}
     after: date | None = None
     before: date | None = None
     pending_or = False  # the previous token was OR
@@ -276,13 +282,16 @@ def parse_query(text: str | None) -> ParsedQuery:
         notes.append("The after: date is later than the before: date, so nothing can match.")
     return ParsedQuery(
         clauses=tuple(clauses),
-        speakers=tuple(dict.fromkeys(filters["speaker"])),
-        topics=tuple(dict.fromkeys(filters["topic"])),
-        kinds=tuple(dict.fromkeys(filters["kind"])),
         after=after,
         before=before,
         notes=tuple(dict.fromkeys(notes)),
+        **_lists(filters),
     )
+
+
+def _lists(filters: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    """The list filters as ParsedQuery fields, each value once, in order."""
+    return {LIST_FILTERS[name]: tuple(dict.fromkeys(values)) for name, values in filters.items()}
 
 
 def _apply_filter(
@@ -298,6 +307,7 @@ def _apply_filter(
         "speaker": "speaker:blinken",
         "topic": "topic:taiwan",
         "kind": "kind:briefing",
+        "lang": "lang:zh",
         "after": "after:2021-01-01",
         "before": "before:2021-12-31",
     }
@@ -308,8 +318,8 @@ def _apply_filter(
         parsed = parse_date(value, end=name == "before")
         if parsed is None:
             notes.append(
-                f"“{value[:40]}” is not a date {name}: understands "
-                f"(use 2021, 2021-06 or 2021-06-30); it was left out."
+                f"“{value[:40]}” is not a date; {name}: takes a year, a month or a day "
+                f"(2021, 2021-06 or 2021-06-30). It was left out."
             )
             return after, before
         if name == "after":
@@ -325,19 +335,17 @@ def merge_filters(
     speakers: Collection[str] = (),
     topics: Collection[str] = (),
     kinds: Collection[str] = (),
+    languages: Collection[str] = (),
     after: str = "",
     before: str = "",
 ) -> ParsedQuery:
     """`parsed` with the filters chosen in the form's controls added (as if typed)."""
     notes = list(parsed.notes)
-    filters = {
-        "speaker": list(parsed.speakers),
-        "topic": list(parsed.topics),
-        "kind": list(parsed.kinds),
-    }
+    filters = {name: list(getattr(parsed, attribute)) for name, attribute in LIST_FILTERS.items()}
     after_date, before_date = parsed.after, parsed.before
     chosen = [("speaker", v) for v in speakers] + [("topic", v) for v in topics]
-    chosen += [("kind", v) for v in kinds] + [("after", after), ("before", before)]
+    chosen += [("kind", v) for v in kinds] + [("lang", v) for v in languages]
+    chosen += [("after", after), ("before", before)]
     for name, value in chosen:
         value = clean_query_text(value or "").replace('"', "")
         if value:
@@ -346,10 +354,8 @@ def merge_filters(
             )
     return replace(
         parsed,
-        speakers=tuple(dict.fromkeys(filters["speaker"])),
-        topics=tuple(dict.fromkeys(filters["topic"])),
-        kinds=tuple(dict.fromkeys(filters["kind"])),
         after=after_date,
         before=before_date,
         notes=tuple(dict.fromkeys(notes)),
+        **_lists(filters),
     )

@@ -10,7 +10,6 @@ always escaped; only <mark> is added.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -24,8 +23,8 @@ SNIPPET_LENGTH = 320
 
 
 @cache
-def _stem(word: str) -> str:
-    stems = stemmed_words([word])
+def _stem(word: str, language: str = "en") -> str:
+    stems = stemmed_words([word], language)
     return stems[0] if stems else ""
 
 
@@ -35,9 +34,10 @@ class _Wanted:
 
     stems: set[str]
     phrases: list[list[str]]
+    language: str = "en"
 
     @classmethod
-    def of(cls, clauses: Sequence[Clause]) -> _Wanted:
+    def of(cls, clauses: Sequence[Clause], language: str = "en") -> _Wanted:
         stems: set[str] = set()
         phrases: list[list[str]] = []
         for clause in clauses:
@@ -49,8 +49,8 @@ class _Wanted:
                     if words:
                         phrases.append(words)
                 else:
-                    stems.update(analyse(term.text))
-        return cls(stems, phrases)
+                    stems.update(analyse(term.text, language=language))
+        return cls(stems, phrases, language)
 
 
 def _marked(words: list[str], wanted: _Wanted) -> list[bool]:
@@ -58,7 +58,7 @@ def _marked(words: list[str], wanted: _Wanted) -> list[bool]:
     marked = [False] * len(words)
     if wanted.stems:
         for i, word in enumerate(words):
-            if _stem(word) in wanted.stems:
+            if _stem(word, wanted.language) in wanted.stems:
                 marked[i] = True
     for phrase in wanted.phrases:
         size = len(phrase)
@@ -68,9 +68,9 @@ def _marked(words: list[str], wanted: _Wanted) -> list[bool]:
     return marked
 
 
-def clause_matches(words: list[str], clause: Clause) -> bool:
-    """Whether any term of the clause occurs in these exact_words()."""
-    stems = {_stem(word) for word in words}
+def clause_matches(words: list[str], clause: Clause, language: str = "en") -> bool:
+    """Whether any term of the clause occurs in these exact_words() of a text in `language`."""
+    stems = {_stem(word, language) for word in words}
     for term in clause.terms:
         if term.phrase:
             phrase = analyse(term.text, exact=True)
@@ -78,53 +78,65 @@ def clause_matches(words: list[str], clause: Clause) -> bool:
             if phrase and any(words[i : i + size] == phrase for i in range(len(words) - size + 1)):
                 return True
         else:
-            wanted = analyse(term.text)
+            wanted = analyse(term.text, language=language)
             if wanted and all(stem in stems for stem in wanted):
                 return True
     return False
 
 
-def text_matches(text: str, clauses: Sequence[Clause]) -> bool:
+def text_matches(text: str, clauses: Sequence[Clause], language: str = "en") -> bool:
     """Whether `text` matches the clauses as a search would: every positive clause, no
     excluded one (a clause with nothing to look for is left out, as the engines leave it)."""
     words = [word for _, _, word in word_spans(text)]
     for clause in clauses:
         searchable = any(analyse(term.text, exact=term.phrase) for term in clause.terms)
-        if searchable and clause_matches(words, clause) == clause.exclude:
+        if searchable and clause_matches(words, clause, language) == clause.exclude:
             return False
     return True
 
 
-def highlight(text: str, clauses: Sequence[Clause]) -> list[tuple[str, bool]]:
-    """The whole of `text` as (piece, is_match) pieces, for a template to escape and mark."""
-    spans = list(word_spans(text))
-    marked = _marked([word for _, _, word in spans], _Wanted.of(clauses))
-    pieces: list[tuple[str, bool]] = []
-    cursor = 0
+def _marked_intervals(
+    spans: list[tuple[int, int, str]], marked: list[bool], text: str
+) -> list[tuple[int, int]]:
+    """The marked words as character intervals, overlapping CJK pairs merged, and words of one
+    phrase (only spaces between them) joined into one."""
+    intervals: list[list[int]] = []
     for (start, end, _), is_match in zip(spans, marked, strict=True):
         if not is_match:
             continue
-        between = text[cursor:start]
-        if pieces and pieces[-1][1] and not between.strip():
-            pieces[-1] = (pieces[-1][0] + between + text[start:end], True)  # one phrase
+        if intervals and (start <= intervals[-1][1] or not text[intervals[-1][1] : start].strip()):
+            intervals[-1][1] = max(intervals[-1][1], end)
         else:
-            if between:
-                pieces.append((between, False))
-            pieces.append((text[start:end], True))
+            intervals.append([start, end])
+    return [(start, end) for start, end in intervals]
+
+
+def highlight(text: str, clauses: Sequence[Clause], language: str = "en") -> list[tuple[str, bool]]:
+    """The whole of `text` as (piece, is_match) pieces, for a template to escape and mark."""
+    spans = list(word_spans(text))
+    marked = _marked([word for _, _, word in spans], _Wanted.of(clauses, language))
+    pieces: list[tuple[str, bool]] = []
+    cursor = 0
+    for start, end in _marked_intervals(spans, marked, text):
+        if start > cursor:
+            pieces.append((text[cursor:start], False))
+        pieces.append((text[start:end], True))
         cursor = end
     if cursor < len(text):
         pieces.append((text[cursor:], False))
     return pieces
 
 
-def build_snippet(text: str, clauses: Sequence[Clause], length: int = SNIPPET_LENGTH) -> SafeString:
+def build_snippet(
+    text: str, clauses: Sequence[Clause], length: int = SNIPPET_LENGTH, *, language: str = "en"
+) -> SafeString:
     """An extract of `text` around the best cluster of matches, escaped, matches in <mark>."""
     text = text or ""
     found = list(word_spans(text))
     if not found:
         return mark_safe(html.escape(text[:length]))
     spans = [(start, end) for start, end, _ in found]
-    marked = _marked([word for _, _, word in found], _Wanted.of(clauses))
+    marked = _marked([word for _, _, word in found], _Wanted.of(clauses, language))
     # Choose the window (by characters) holding the most marked words.
     hits = [i for i, m in enumerate(marked) if m]
     start_char = 0
@@ -145,19 +157,15 @@ def build_snippet(text: str, clauses: Sequence[Clause], length: int = SNIPPET_LE
         inside = [b for a, b in spans if b <= end_char and a >= start_char]
         if inside:
             end_char = inside[-1]
-    out = []
-    if start_char > 0:
-        out.append("… ")
+    out = ["… "] if start_char > 0 else []
     cursor = start_char
-    for i, (a, b) in enumerate(spans):
-        if a < start_char or b > end_char:
+    for start, end in _marked_intervals(found, marked, text):
+        if start < start_char or end > end_char:
             continue
-        if marked[i]:
-            out.append(html.escape(text[cursor:a]))
-            out.append(f"<mark>{html.escape(text[a:b])}</mark>")
-            cursor = b
+        out.append(html.escape(text[cursor:start]))
+        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        cursor = end
     out.append(html.escape(text[cursor:end_char]))
     if end_char < len(text):
         out.append(" …")
-    # Join adjacent marks of one phrase ("<mark>Minsk</mark> <mark>agreements</mark>").
-    return mark_safe(re.sub(r"</mark>(\s+)<mark>", r"\1", "".join(out)))
+    return mark_safe("".join(out))

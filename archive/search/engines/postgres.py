@@ -38,16 +38,21 @@ from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
 
 from archive.models import Speaker, Topic, Transcript, Turn, TurnSearchDocument, TurnTopic
 from archive.search import spelling
-from archive.search.analysis import analyse, content_words, exact_words
+from archive.search.analysis import analyse, query_alternatives
 from archive.search.documents import hit_for_turn, searchable
-from archive.search.engine import EngineQuery, EngineResult, Hit, IndexReport
+from archive.search.engine import FACET_NAMES, EngineQuery, EngineResult, Hit, IndexReport
+from archive.search.engines.postgres_documents import (
+    LexemeQuery,
+    any_of,
+    in_order,
+    vectors_digest,
+    write_vectors,
+)
 from archive.search.engines.postgres_spelling import nearest_words, refresh_spelling_words
-from archive.search.query import Clause, Term
+from archive.search.query import Clause
 
 log = logging.getLogger(__name__)
 
-WORDS_CONFIG = "parley_words"
-EXACT_CONFIG = "parley_exact"
 RANK_NORMALISATION = 1  # ts_rank divided by 1 + log(length): long turns do not win by length
 
 # Page orders (whole-value constants, never user input). Undated transcripts sort as the oldest,
@@ -65,23 +70,15 @@ SAMPLE_DOCUMENTS = 10_000  # search documents read for an estimate (1% of a mill
 SAMPLE_SEED = 17
 
 
-def words_of(term: Term) -> list[str]:
-    """The words of a word term that the database must find: lower-cased, accents folded,
-    possessives and stop words left out, not yet stemmed."""
-    return content_words(exact_words(term.text))
-
-
-def word_query(words: Sequence[str], *, invert: bool = False) -> SearchQuery:
-    """Every one of `words` (one term's), against `stemmed`; with `invert`, not all of them."""
-    queries = [
-        SearchQuery(word, config=WORDS_CONFIG, search_type="phrase", invert=invert)
-        for word in words
-    ]
-    return reduce(or_ if invert else and_, queries)
+def word_query(alternatives: Sequence[Sequence[str]], *, invert: bool = False) -> SearchQuery:
+    """A word (its stems in each language, archive.search.analysis.query_alternatives),
+    against `stemmed`; with `invert`, none of them."""
+    return LexemeQuery(any_of(alternatives), invert=invert)
 
 
 def phrase_query(words: Sequence[str], *, invert: bool = False) -> SearchQuery:
-    return SearchQuery(" ".join(words), config=EXACT_CONFIG, search_type="phrase", invert=invert)
+    """Exact words next to each other, in order, against `exact`."""
+    return LexemeQuery(in_order(words), invert=invert)
 
 
 @dataclass
@@ -95,6 +92,7 @@ class TextConditions:
     rank_exact: list[SearchQuery] = field(default_factory=list)
     positive: bool = False
     notes: list[str] = field(default_factory=list)
+    languages: tuple[str, ...] = ()  # the query's words are stemmed for each of them
 
     def add_clause(self, clause: Clause) -> None:
         words, phrases = [], []
@@ -108,7 +106,7 @@ class TextConditions:
                     continue
                 phrases.append(found)
             else:
-                found = words_of(term)
+                found = query_alternatives(term.text, self.languages)
                 if not found:
                     if analyse(term.text, exact=True):
                         self.notes.append(
@@ -121,7 +119,7 @@ class TextConditions:
         if not words and not phrases:
             return
         if clause.exclude:
-            # Not any of the terms: each term inverted (a term of several words: not all of them).
+            # Not any of the terms: each term inverted (a term of several stems: not all of them).
             self.stemmed.extend(word_query(w, invert=True) for w in words)
             self.exact.extend(phrase_query(p, invert=True) for p in phrases)
             return
@@ -190,6 +188,8 @@ def matching_turns(query: EngineQuery, text: TextConditions):
         )
     if query.kinds:
         documents = documents.filter(transcript_kind__in=query.kinds)
+    if query.in_languages:
+        documents = documents.filter(language__in=query.in_languages)
     if query.after:
         documents = documents.filter(transcript_date__gte=query.after)
     if query.before:
@@ -204,6 +204,7 @@ def matching_turns(query: EngineQuery, text: TextConditions):
             "transcript_date",
             "transcript_kind",
             "year",
+            "language",
             "rank",
         )
     )
@@ -227,9 +228,12 @@ FACETS = f"""
     ) AS years),
     (SELECT json_agg(json_build_array(transcript_kind, n)) FROM (
         SELECT transcript_kind, count(*) AS n FROM matches GROUP BY transcript_kind
-    ) AS kinds)
+    ) AS kinds),
+    (SELECT json_agg(json_build_array(language, n)) FROM (
+        SELECT language, count(*) AS n FROM matches WHERE language IS NOT NULL GROUP BY language
+    ) AS languages)
 """
-NO_FACETS = "NULL::json, NULL::json, NULL::json, NULL::json"
+NO_FACETS = "NULL::json, NULL::json, NULL::json, NULL::json, NULL::json"
 
 
 def search_statement(matches_sql: str, query: EngineQuery, *, sample: str = "") -> str:
@@ -298,7 +302,7 @@ class Estimate:
 
 def _facets(rows: Sequence, limit: int, scale: float = 1.0) -> dict[str, list[tuple[str, int]]]:
     facets: dict[str, list[tuple[str, int]]] = {}
-    for name, found in zip(("speaker", "topic", "year", "kind"), rows, strict=True):
+    for name, found in zip(FACET_NAMES, rows, strict=True):
         values = [
             (str(value), max(1, round(int(count) * scale)))
             for value, count in _json(found)
@@ -324,7 +328,7 @@ class PostgresEngine:
     keeps_own_index = True  # the triggers write it in each change's own transaction
 
     def search(self, query: EngineQuery) -> EngineResult:
-        text = TextConditions()
+        text = TextConditions(languages=query.languages)
         for clause in query.clauses:
             text.add_clause(clause)
         if not text.positive and not query.has_filters:
@@ -433,18 +437,25 @@ class PostgresEngine:
     # --- keeping the index true (the triggers do it; these check and mend) -------------------
 
     def update(self, turn_ids: Iterable[int], wait: float) -> bool:
-        """Nothing to do: the triggers wrote the documents in the changes' own transaction."""
+        """Write these turns' vectors now, in the current transaction (archive.search.indexing
+        calls this before the change commits)."""
+        write_vectors(turn_ids)
         return True
 
     def rebuild(self) -> None:
-        """Nothing to build: the documents were written with the turns."""
+        """Write every turn's vectors again (after the analysis changed)."""
+        ids = list(Turn.objects.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), 5000):
+            with transaction.atomic():
+                write_vectors(ids[start : start + 5000])
 
     def after_bulk_load(self) -> None:
         refresh_spelling_words()
 
     def check(self) -> IndexReport:
         """Turns without a search document (the trigger was dropped, or rows were loaded around
-        it), documents whose copied facts differ from their turn's and transcript's (stale), and
+        it); documents whose copied facts differ from their turn's and transcript's, or whose
+        vectors were not made from the turn's text and language as they are now (stale); and
         documents of turns that are gone (extra)."""
         documents = TurnSearchDocument._meta.db_table
         turns, transcripts = Turn._meta.db_table, Transcript._meta.db_table
@@ -457,14 +468,25 @@ class PostgresEngine:
                        document.kind, document.published, document.transcript_date,
                        document.transcript_kind)
                   IS DISTINCT FROM (turn.transcript_id, turn.speaker_id, turn.position,
-                       turn.kind, transcript.published, transcript.date, transcript.kind)"""
+                       turn.kind, transcript.published, transcript.date, transcript.kind)
+                  OR document.digest IS NULL"""
             )
-            stale = [row[0] for row in cursor.fetchall()]
+            stale = {row[0] for row in cursor.fetchall()}
             cursor.execute(
                 f"""SELECT turn_id FROM {documents} AS document WHERE NOT EXISTS
                 (SELECT 1 FROM {turns} AS turn WHERE turn.id = document.turn_id)"""
             )
             extra = [row[0] for row in cursor.fetchall()]
+        digests = (
+            TurnSearchDocument.objects.exclude(digest=None)
+            .order_by("turn_id")
+            .values_list(
+                "turn_id", "digest", "turn__text", "turn__language", "turn__transcript__language"
+            )
+        )
+        for turn_id, digest, text, own, transcripts in digests.iterator(chunk_size=2000):
+            if digest != vectors_digest(text, own or transcripts):
+                stale.add(turn_id)
         missing = Turn.objects.filter(search_document__isnull=True).values_list("pk", flat=True)
         return IndexReport(
             Turn.objects.count(),
@@ -475,9 +497,12 @@ class PostgresEngine:
         )
 
     def repair(self, report: IndexReport) -> None:
-        """Rewrite the differing turns' text unchanged: the trigger writes their documents again."""
+        """Documents again for the differing turns: the trigger rewrites their facts (and makes
+        a missing document) when their text is rewritten unchanged; their vectors are written."""
         TurnSearchDocument.objects.filter(turn_id__in=report.extra).delete()
-        Turn.objects.filter(pk__in=report.missing | report.stale).update(text=F("text"))
+        differing = report.missing | report.stale
+        Turn.objects.filter(pk__in=differing).update(text=F("text"))
+        write_vectors(differing)
 
 
 def _ranked(page) -> list[tuple[int, float]]:

@@ -37,9 +37,9 @@ from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
 
 from archive.search import spelling
-from archive.search.analysis import analyse
+from archive.search.analysis import analyse, query_alternatives
 from archive.search.documents import hit_from_document, order_key
-from archive.search.engine import EngineQuery, EngineResult
+from archive.search.engine import FACET_NAMES, EngineQuery, EngineResult
 from archive.search.engines.whoosh import lock
 from archive.search.engines.whoosh.schema import parley_fields
 from archive.search.engines.whoosh.writer import ParleyMpWriter, ParleySegmentWriter
@@ -92,6 +92,7 @@ class _SearcherCache:
         self.speaker = self._values(reader, "speaker_slug", size)
         self.year = self._values(reader, "year", size)
         self.kind = self._values(reader, "kind", size)
+        self.language = self._values(reader, "language", size)
         self.topics = {
             term.decode(): set(reader.postings("topics", term).all_ids())
             for term in reader.lexicon("topics")
@@ -222,7 +223,7 @@ class ParleyWhooshBackend(WhooshSearchBackend):
         cache = self._cache(searcher)
         positive, negative, scoring = [], [], []
         for clause in query.clauses:
-            parts = [self._term_docs(cache, term, notes) for term in clause.terms]
+            parts = [self._term_docs(cache, term, notes, query.languages) for term in clause.terms]
             parts = [part for part in parts if part is not None]
             if not parts:
                 continue
@@ -242,6 +243,8 @@ class ParleyWhooshBackend(WhooshSearchBackend):
             matched &= cache.topics.get(slug, set())
         if query.kinds:
             matched &= cache.docs_for_values("kind", query.kinds)
+        if query.in_languages:
+            matched &= cache.docs_for_values("language", query.in_languages)
         if query.after or query.before:
             low = order_key(query.after) if query.after else order_key(date(1900, 1, 1))
             high = order_key(query.before, 9999) if query.before else 1 << 62
@@ -268,12 +271,13 @@ class ParleyWhooshBackend(WhooshSearchBackend):
             )
         facets: dict[str, list[tuple[str, int]]] = {}
         if query.facets:
-            facets = {name: [] for name in ("speaker", "topic", "year", "kind")}
+            facets = {name: [] for name in FACET_NAMES}
             if matched:
                 for name, values in (
                     ("speaker", cache.speaker),
                     ("year", cache.year),
                     ("kind", cache.kind),
+                    ("language", cache.language),
                 ):
                     counts = Counter(map(values.__getitem__, matched))
                     counts.pop(None, None)
@@ -293,33 +297,38 @@ class ParleyWhooshBackend(WhooshSearchBackend):
             cache = self._local.cache = _SearcherCache(searcher)
         return cache
 
-    def _term_docs(self, cache: _SearcherCache, term, notes: list[str]):
+    def _term_docs(self, cache: _SearcherCache, term, notes: list[str], languages=()):
         """(docnums, Whoosh query for scoring) for a word or a phrase, or None when it has
         nothing to search for. A phrase of up to three words is one term of `exact`; a longer
-        one needs every overlapping three-word run, in any place (in practice, the phrase)."""
+        one needs every overlapping three-word run, in any place (in practice, the phrase). A
+        word is any of its alternatives (its stems in each language), each all of its stems."""
         if term.phrase:
             words = analyse(term.text, exact=True)
             if not words:
                 notes.append(f"“{term.text[:40]}” has no words to search for; it was left out.")
                 return None
-            field = "exact"
             if len(words) <= 3:
-                keys = [" ".join(words)]
+                alternatives = [(" ".join(words),)]
             else:
-                keys = [" ".join(words[i : i + 3]) for i in range(len(words) - 2)]
+                alternatives = [tuple(" ".join(words[i : i + 3]) for i in range(len(words) - 2))]
+            field = "exact"
         else:
-            keys = analyse(term.text)
+            alternatives = query_alternatives(term.text, languages)
             field = "text"
-            if not keys:
+            if not alternatives:
                 if analyse(term.text, exact=True):
                     notes.append(
                         f"“{term.text[:40]}” is too common a word to search for on its own; "
                         f'it was left out (put it in a quoted phrase to match it: "of the people").'
                     )
                 return None
-        docs = set.intersection(*(cache.term_docs(field, key) for key in keys))
-        terms = [wq.Term(field, key) for key in keys]
-        return docs, terms[0] if len(terms) == 1 else wq.And(terms)
+        docs: set[int] = set()
+        scoring = []
+        for keys in alternatives:
+            docs |= set.intersection(*(cache.term_docs(field, key) for key in keys))
+            terms = [wq.Term(field, key) for key in keys]
+            scoring.append(terms[0] if len(terms) == 1 else wq.And(terms))
+        return docs, scoring[0] if len(scoring) == 1 else wq.Or(scoring)
 
     def parley_suggest_spelling(self, words: Sequence[str]) -> dict[str, list[str]]:
         """For each unknown word, the closest single words of `exact` (archive.search.spelling),

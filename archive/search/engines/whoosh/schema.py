@@ -2,75 +2,64 @@
 
 `text` holds stemmed content words, `exact` every exact word and every run of two and three
 words (so that a quoted phrase of up to three words is one term lookup); the other fields are
-whole values with columns for facets and sorting, or stored only. Indexing skips Whoosh's
-per-token filter chain: the terms of a text come from archive.search.analysis in one call,
-identical to what the fields' analyzers (used by Whoosh's own query tools) give;
-tests/test_whoosh_engine.py checks that they agree.
+whole values with columns for facets and sorting, or stored only. Both text fields are
+analysed by archive.search.analysis in the turn's language (the document's `language` field):
+the fast writer (writer.py) calls `FastText.terms(text, language)` once per field, and the
+fields' Whoosh analyzers (`TermsTokenizer`, for Whoosh's own paths) give the same terms.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from whoosh.analysis import (
-    CharsetFilter,
-    Filter,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-)
+from archive.search.analysis import document_terms
+from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import BOOLEAN, KEYWORD, NUMERIC, TEXT
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.formats import Frequency
-from whoosh.support.charset import accent_map
 from whoosh.system import pack_uint
 
-from archive.search.analysis import STOP_WORDS, WORD_PATTERN, exact_words, stemmed_words
 
-
-class PossessiveFilter(Filter):
-    """Russia's -> russia, so a word finds its possessive (phrases keep it exactly)."""
-
-    def __call__(self, tokens):
-        for token in tokens:
-            if token.text.endswith("'s"):
-                token.text = token.text[:-2]
-            yield token
-
-
-def _exact_analyzer():
-    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
-
-
-# Whoosh analyzers giving what archive.search.analysis gives: analyse(text, exact=True) and
-# analyse(text) of an already folded text.
-EXACT_ANALYZER = _exact_analyzer()
-WORD_ANALYZER = (
-    _exact_analyzer()
-    | PossessiveFilter()
-    | StopFilter(stoplist=STOP_WORDS, minsize=1)
-    | StemFilter(cachesize=100000)
-)
-
-
-class ShingleFilter(Filter):
+def shingles(words: list[str]) -> list[str]:
     """Each word, and every run of two and of three adjacent words ("minsk", "minsk
-    agreements", "the minsk agreements"): a quoted phrase of up to three words is then a single
-    term lookup, and one field holds every unstemmed form (one analysis pass, not two)."""
+    agreements", "the minsk agreements")."""
+    pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    triples = [f"{a} {b}" for a, b in zip(words, pairs[1:], strict=False)]
+    return words + pairs + triples
 
-    def __call__(self, tokens):
-        before = before_that = None
-        for token in tokens:
-            word = token.text
+
+def field_terms(kind: str, text: str, language: str = "en") -> list[str]:
+    """The terms of a text field: "stemmed" content words, or "exact" words with shingles."""
+    exact, stemmed = document_terms(text, language)
+    return stemmed if kind == "stemmed" else shingles(exact)
+
+
+class TermsTokenizer(Tokenizer):
+    """A Whoosh tokenizer giving field_terms() (an English text; the fast path knows the
+    document's language). Picklable: Whoosh stores the schema with the index."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def __eq__(self, other):
+        return isinstance(other, TermsTokenizer) and other.kind == self.kind
+
+    def __call__(
+        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
+    ):  # fmt: skip
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:  # a wildcard or a prefix, as Whoosh's query parser asks: kept whole
+            token.text, token.boost, token.stopped = value.lower(), 1.0, False
+            if positions:
+                token.pos = start_pos
             yield token
-            if before is not None:
-                token.text = f"{before} {word}"
-                yield token
-                if before_that is not None:
-                    token.text = f"{before_that} {before} {word}"
-                    yield token
-            before_that, before = before, word
+            return
+        for position, term in enumerate(field_terms(self.kind, value)):
+            token.text, token.boost, token.stopped = term, 1.0, False
+            if positions:
+                token.pos = start_pos + position
+            yield token
 
 
 _FREQUENCY_VALUES: dict[int, tuple[float, bytes]] = {}
@@ -87,15 +76,22 @@ def _frequency_value(freq: int) -> tuple[float, bytes]:
 
 class FastText(TEXT):
     """A TEXT field (no positions) whose indexing skips Whoosh's per-token filter chain: the
-    terms come from one function over the whole text, identical to what the field's analyzer
-    (used for queries) gives. `postings()` feeds ParleySegmentWriter directly."""
+    terms come from one function over the whole text (field_terms, in the document's
+    language). `postings()` feeds ParleySegmentWriter directly."""
 
-    def terms(self, value: str) -> list[str]:
-        raise NotImplementedError
+    kind = ""
 
-    def postings(self, value: str) -> tuple[int, list[tuple[bytes, tuple[float, bytes]]]]:
+    def __init__(self, **kwargs):
+        super().__init__(analyzer=TermsTokenizer(self.kind), phrase=False, **kwargs)
+
+    def terms(self, value: str, language: str = "en") -> list[str]:
+        return field_terms(self.kind, value, language)
+
+    def postings(
+        self, value: str, language: str = "en"
+    ) -> tuple[int, list[tuple[bytes, tuple[float, bytes]]]]:
         """(field length, [(term bytes, (weight, value bytes))]) for one document."""
-        terms = self.terms(value)
+        terms = self.terms(value, language)
         counts = Counter(terms).items()
         boost = self.format.field_boost
         if boost != 1.0:
@@ -111,29 +107,25 @@ class FastText(TEXT):
 
 
 class WordText(FastText):
-    """Stemmed content words (WORD_ANALYZER)."""
+    """Stemmed content words."""
 
-    def terms(self, value: str) -> list[str]:
-        return stemmed_words(exact_words(value))
+    kind = "stemmed"
 
 
 class ExactText(FastText):
-    """Exact words and every run of two and three words (EXACT_ANALYZER | ShingleFilter)."""
+    """Exact words and every run of two and three words."""
 
-    def terms(self, value: str) -> list[str]:
-        words = exact_words(value)
-        pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
-        triples = [f"{a} {b}" for a, b in zip(words, pairs[1:], strict=False)]
-        return words + pairs + triples
+    kind = "exact"
 
 
 def parley_fields() -> dict:
     """Whoosh field types for the fields of archive.search_indexes.TurnIndex."""
     facet = lambda: WHOOSH_ID(stored=True, sortable=True)  # noqa: E731 - whole values, a column
     return {
-        "text": WordText(analyzer=WORD_ANALYZER, stored=True, phrase=False),
-        "exact": ExactText(analyzer=EXACT_ANALYZER | ShingleFilter(), stored=False, phrase=False),
+        "text": WordText(stored=True),
+        "exact": ExactText(stored=False),
         "speaker_slug": facet(),
+        "language": facet(),
         "year": facet(),
         "kind": facet(),
         "topics": KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),

@@ -147,6 +147,7 @@ class ParleySegmentWriter(SegmentWriter):
         pool = self.pool
         fieldnames = sorted(fields)
         self._check_fields(schema, fieldnames)
+        language = fields.get("language") or "en"  # the text fields are analysed in it
         perdocwriter.start_doc(docnum)
         try:
             for fieldname in fieldnames:
@@ -157,7 +158,7 @@ class ParleySegmentWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     if isinstance(field, FastText) and isinstance(value, str):
-                        length, postings = field.postings(value)
+                        length, postings = field.postings(value, language)
                         pool.add_document_postings(fieldname, docnum, postings)
                     else:
                         for tbytes, freq, weight, vbytes in field.index(value):

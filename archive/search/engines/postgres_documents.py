@@ -1,0 +1,105 @@
+"""The PostgreSQL engine's search vectors, written from archive.search.analysis.
+
+A turn's `exact` and `stemmed` vectors hold exactly the terms every engine indexes for its text
+in its language (archive.search.analysis.document_terms: CJK as pairs of characters, each
+language stemmed by its own stemmer), with their positions, so that both engines find the same
+turns. They are written as tsvector values, not parsed by a PostgreSQL text search
+configuration (whose parser would split "you've" or a run of Chinese differently), and queries
+are tsquery values of the same terms (`LexemeQuery`).
+
+They are written by the application in the same transaction as the turn (archive.search.indexing
+calls `write_vectors` for the turns a change touches, before the commit); a database trigger
+keeps each turn's facts beside them (migrations 0004, 0006) and marks the vectors stale
+(`digest` NULL) when a turn's text or language changes without them, which check_index finds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+
+from archive.models import Turn, TurnSearchDocument
+from archive.search.analysis import ANALYSIS_VERSION, document_terms
+
+MAX_POSITION = 16383  # PostgreSQL's largest word position; later words share it
+BATCH = 500
+
+
+def quote(term: str) -> str:
+    """A term as a tsvector / tsquery lexeme literal."""
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector(terms: Sequence[str]) -> str:
+    """The tsvector literal of terms in order: each term with every position it stands at."""
+    positions: dict[str, list[str]] = {}
+    for position, term in enumerate(terms, start=1):
+        positions.setdefault(term, []).append(str(min(position, MAX_POSITION)))
+    return " ".join(f"{quote(term)}:{','.join(found[:256])}" for term, found in positions.items())
+
+
+def vectors_digest(text: str, language: str) -> str:
+    """What the vectors were made from: the text, its language and the analysis version."""
+    source = f"{ANALYSIS_VERSION}\n{language}\n{text}".encode()
+    return hashlib.sha1(source).hexdigest()[:16]
+
+
+def write_vectors(turn_ids: Iterable[int]) -> int:
+    """Write the vectors of these turns (their documents exist: the trigger made them)."""
+    turn_ids = sorted(set(turn_ids))
+    written = 0
+    table = TurnSearchDocument._meta.db_table
+    for start in range(0, len(turn_ids), BATCH):
+        turns = (
+            Turn.objects.filter(pk__in=turn_ids[start : start + BATCH])
+            .select_related("transcript")
+            .only("pk", "text", "language", "transcript__language")
+        )
+        rows = []
+        for turn in turns:
+            language = turn.text_language
+            exact, stemmed = document_terms(turn.text, language)
+            digest = vectors_digest(turn.text, language)
+            rows.append((turn.pk, tsvector(stemmed), tsvector(exact), language, digest))
+        if not rows:
+            continue
+        values = ", ".join(["(%s, %s::tsvector, %s::tsvector, %s, %s)"] * len(rows))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""UPDATE {table} AS document
+                SET stemmed = v.stemmed, exact = v.exact, language = v.language, digest = v.digest
+                FROM (VALUES {values}) AS v (turn_id, stemmed, exact, language, digest)
+                WHERE document.turn_id = v.turn_id""",
+                [value for row in rows for value in row],
+            )
+        written += len(rows)
+    return written
+
+
+class LexemeQuery(SearchQuery):
+    """A tsquery given as its text (lexemes already analysed, quoted with quote()), read by
+    PostgreSQL as it is: `'minsk' <-> 'agreements'`. Combines with & | ~ like SearchQuery."""
+
+    def __init__(self, tsquery: str, *, invert: bool = False):
+        super().__init__(tsquery, invert=invert)
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        sql, params = compiler.compile(self.source_expressions[0])
+        sql = f"({sql})::tsquery"
+        if self.invert:
+            sql = f"!!({sql})"
+        return sql, params
+
+
+def any_of(alternatives: Sequence[Sequence[str]]) -> str:
+    """A tsquery text: any alternative, each of which holds all its terms."""
+    parts = ["(" + " & ".join(quote(term) for term in terms) + ")" for terms in alternatives]
+    return " | ".join(parts)
+
+
+def in_order(terms: Sequence[str]) -> str:
+    """A tsquery text: these terms next to each other, in this order."""
+    return " <-> ".join(quote(term) for term in terms)

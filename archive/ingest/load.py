@@ -53,8 +53,10 @@ FAILED = "failed"
 STATUSES = (LOADED, UPDATED, UNCHANGED, SKIPPED, FAILED)
 
 CHANGED_REASON = "changed since it was loaded; use --update"
+RACED_REASON = "loaded by another ingest at the same time"
 
-# Saving is tried again when another ingest created a speaker this one meant to create.
+# Saving is tried again when another ingest saved the same transcript, or created a speaker this
+# one meant to create, at the same time.
 SAVE_ATTEMPTS = 3
 
 # Two turns are "the same turn, lightly edited" when their texts are at least this similar.
@@ -247,9 +249,6 @@ def ingest_text(
 
     content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     source_key = (meta.source_url or filename or f"pasted-{content_hash[:16]}")[:500]
-    existing = Transcript.objects.filter(source_key=source_key).first()
-    same_text = Transcript.objects.filter(content_hash=content_hash).first()
-
     outcome = IngestOutcome(
         file=file,
         status=LOADED,
@@ -258,24 +257,13 @@ def ingest_text(
         metadata=meta,
         encoding=encoding,
     )
-    if same_text is not None:
-        outcome.transcript = same_text
-        outcome.status = UNCHANGED
-        if same_text != existing:
-            outcome.reason = f"the same text is already loaded as {same_text.title!r}"
-        elif update and _refresh_metadata(same_text, meta, dry_run=dry_run):
-            # Same text, new metadata (a corrected sidecar): saved by _refresh_metadata.
-            outcome.status = UPDATED
-            outcome.reason = "metadata refreshed; the text is unchanged"
-    elif existing is not None:
-        outcome.transcript = existing
-        if update:
-            outcome.status = UPDATED
-        else:
-            outcome.status, outcome.reason = SKIPPED, CHANGED_REASON
-    needs_saving = same_text is None and outcome.status in (LOADED, UPDATED)
-
     for attempt in range(SAVE_ATTEMPTS):
+        # Decided again after a lost race: what the other ingest saved may make this one's work
+        # unnecessary ("unchanged") rather than a failure.
+        existing = Transcript.objects.filter(source_key=source_key).first()
+        needs_saving = _decide(outcome, existing, content_hash, meta, update, dry_run)
+        if attempt and outcome.status == UNCHANGED and not outcome.reason:
+            outcome.reason = RACED_REASON
         plan = _plan(parsed, meta, existing if needs_saving else None)
         outcome.speakers = [
             {"label": label, "name": choice.name, "new": choice.is_new}
@@ -311,13 +299,44 @@ def ingest_text(
                 tag_turns(outcome.transcript.turns.all())
             break
         except IntegrityError as error:
-            # Another ingest running at the same time created a speaker or alias this plan
-            # meant to create: plan again, now finding theirs.
+            # Another ingest running at the same time saved this transcript, or a speaker, alias
+            # or slug this one meant to create: decide and plan again, now seeing theirs.
             if attempt + 1 == SAVE_ATTEMPTS:
                 return failure(file, f"could not save: {_one_line(error)}", warnings=warnings)
         except Exception as error:  # one file's failure must never stop the others
             return failure(file, f"could not save: {_one_line(error)}", warnings=warnings)
     return outcome
+
+
+def _decide(
+    outcome: IngestOutcome,
+    existing: Transcript | None,
+    content_hash: str,
+    meta: Metadata,
+    update: bool,
+    dry_run: bool,
+) -> bool:
+    """Set the outcome's status from what is loaded already (`existing`: the transcript from the
+    same source); True when the text is to be saved."""
+    same_text = Transcript.objects.filter(content_hash=content_hash).first()
+    outcome.status, outcome.transcript, outcome.reason = LOADED, None, ""
+    if same_text is not None:
+        outcome.transcript = same_text
+        outcome.status = UNCHANGED
+        if same_text != existing:
+            outcome.reason = f"the same text is already loaded as {same_text.title!r}"
+        elif update and _refresh_metadata(same_text, meta, dry_run=dry_run):
+            # Same text, new metadata (a corrected sidecar): saved by _refresh_metadata.
+            outcome.status = UPDATED
+            outcome.reason = "metadata refreshed; the text is unchanged"
+        return False
+    if existing is not None:
+        outcome.transcript = existing
+        if update:
+            outcome.status = UPDATED
+        else:
+            outcome.status, outcome.reason = SKIPPED, CHANGED_REASON
+    return outcome.status in (LOADED, UPDATED)
 
 
 def _plan(parsed: ParsedTranscript, meta: Metadata, existing: Transcript | None) -> SpeakerPlan:

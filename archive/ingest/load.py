@@ -31,6 +31,7 @@ from archive.ingest.metadata import (
     clean_metadata,
     from_filename,
     from_parsed,
+    is_web_url,
     merge_metadata,
     parse_date,
     read_sidecar,
@@ -232,17 +233,23 @@ def ingest_text(
     """Parse and load a transcript's text; ``metadata`` overrides everything else."""
     file = file or filename or "pasted text"
     warnings = list(warnings or [])
+    hints = dict(hints or {})
+    if hints.get("source_url") and not is_web_url(hints["source_url"]):
+        warnings.append(
+            f"the page's source link {hints.pop('source_url')[:80]!r} is not an http(s) "
+            "address; ignored"
+        )
     if len(text.encode("utf-8")) > MAX_BYTES:
         return failure(file, f"text is larger than the {MAX_BYTES // (1024 * 1024)} MB limit")
     try:
         overrides = clean_overrides(metadata)
-        parsed = parse_text(text, filename=filename, source=source, hints=hints or {})
+        parsed = parse_text(text, filename=filename, source=source, hints=hints)
     except (ParseError, MetadataError) as error:
         return failure(file, getattr(error, "message", str(error)), getattr(error, "line", None))
     except Exception as error:  # a parser bug must not stop the other files
         return failure(file, f"could not parse: {_one_line(error)}")
     warnings.extend(parsed.warnings)
-    hinted = {"title": (hints or {}).get("title"), "source_url": (hints or {}).get("source_url")}
+    hinted = {"title": hints.get("title"), "source_url": hints.get("source_url")}
     meta = merge_metadata(
         overrides, sidecar or {}, from_parsed(parsed), hinted, from_filename(filename)
     )

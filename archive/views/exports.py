@@ -128,8 +128,8 @@ def export_text(request, transcript: Transcript, turns: list[Turn]) -> HttpRespo
         transcript.location,
     ]
     lines = [transcript.title, " · ".join(fact for fact in facts if fact)]
-    if transcript.source_url:
-        lines.append(f"Source: {transcript.source_url}")
+    if transcript.source_link:
+        lines.append(f"Source: {transcript.source_link}")
     lines.append(f"Archive: {request.build_absolute_uri(transcript.get_absolute_url())}")
     lines.append("")
     for turn in turns:

@@ -5,6 +5,7 @@ export, and a CSV cell never starts a spreadsheet formula."""
 import io
 import json
 import shutil
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,10 +14,18 @@ from django.urls import reverse
 from archive.ingest.load import ingest_file, ingest_text
 from archive.ingest.metadata import is_web_url
 from archive.models import Transcript
-from tests.support import REPO_ROOT, make_staff_user, make_transcript
+from tests.support import (
+    REPO_ROOT,
+    make_speaker,
+    make_staff_user,
+    make_topic,
+    make_transcript,
+    tag,
+)
 
 pytestmark = pytest.mark.django_db
 
+ATOM = "{http://www.w3.org/2005/Atom}"
 SEED = REPO_ROOT / "fixtures" / "transcripts" / "2021-12-03-blinken-reuters-next.txt"
 BAD_URLS = [
     "javascript:alert(document.domain)",
@@ -186,3 +195,82 @@ def test_an_http_source_url_is_the_transcripts_source_link(client):
     page = client.get(transcript.get_absolute_url()).content.decode()
 
     assert f'href="{url}"' in page
+
+
+# --- Characters XML 1.0 forbids -------------------------------------------------------------
+
+CONTROL = "\x01\x02\x08\x0b\x0c\x1b\x1f\ufffe\uffff"
+
+
+@pytest.fixture
+def controlled(django_capture_on_commit_callbacks):
+    """A transcript whose title, speaker and turn hold control characters, as an archive loaded
+    before ingest stripped them (or a curator's paste into the admin) may hold them."""
+    with django_capture_on_commit_callbacks(execute=True):
+        blinken = make_speaker("Antony\x03 Blinken", aliases=["SECRETARY BLINKEN"])
+        topic = make_topic("Minsk", phrases=["Minsk"])
+        transcript = make_transcript(
+            "Blinken\x02 at Reuters",
+            outlet="Reuters\x07",
+            speakers={"SECRETARY BLINKEN": blinken},
+            turns=[("SECRETARY BLINKEN", f"The Minsk{CONTROL} agreements\x01 stand.")],
+        )
+        tag(transcript.turns.get(), topic)
+    return {"transcript": transcript, "speaker": blinken, "topic": topic}
+
+
+def well_formed(response) -> ET.Element:
+    assert response.status_code == 200, response.content[:500]
+    return ET.fromstring(response.content)
+
+
+def test_every_feed_stays_well_formed_xml_with_control_characters_in_the_text(client, controlled):
+    feeds = [
+        reverse("archive:transcript_feed"),
+        reverse("archive:speaker_feed", args=[controlled["speaker"].slug]),
+        reverse("archive:topic_feed", args=[controlled["topic"].slug]),
+        reverse("archive:search_feed") + "?q=minsk",
+    ]
+    for url in feeds:
+        feed = well_formed(client.get(url))
+        text = ET.tostring(feed, encoding="unicode")
+        assert not any(char in text for char in CONTROL), url
+    entry = well_formed(client.get(feeds[1])).find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}summary") == "The Minsk agreements stand."
+
+
+@pytest.mark.parametrize("q", ["a\x01", "\x01", "minsk\x1b[31m", "\ufffe", "minsk"])
+def test_a_search_feed_query_with_control_characters_answers_well_formed_xml(client, controlled, q):
+    feed = well_formed(client.get(reverse("archive:search_feed"), {"q": q}))
+    assert not any(char in feed.findtext(f"{ATOM}title") for char in CONTROL)
+
+
+def test_the_akoma_ntoso_export_stays_well_formed_with_control_characters(client, controlled):
+    url = reverse("archive:transcript_export", args=[controlled["transcript"].slug, "xml"])
+    document = well_formed(client.get(url))
+    text = ET.tostring(document, encoding="unicode")
+    assert "The Minsk agreements stand." in text
+    assert not any(char in text for char in CONTROL)
+
+
+def test_ingest_strips_control_characters_and_keeps_page_breaks_as_line_breaks(tmp_path):
+    path = tmp_path / "briefing.txt"
+    path.write_text(
+        "QUESTION:  Is this\x01 safe?\x0c\nMINISTER LEE:  It is\x1b now.\x0bThank you.\n",
+        encoding="utf-8",
+    )
+
+    outcome = ingest_file(path)
+
+    assert outcome.status == "loaded", outcome.reason
+    turns = outcome.transcript.turns.order_by("position")
+    assert [turn.paragraphs for turn in turns] == [["Is this safe?"], ["It is now.", "Thank you."]]
+    assert not any(char in outcome.transcript.original_text for char in CONTROL)
+
+
+def test_pasted_text_is_stripped_of_control_characters_too():
+    outcome = ingest_text("QUESTION:  Is this\x01 safe?\n\nMINISTER LEE:  It is\x02 now.\n")
+    assert [turn.text for turn in outcome.transcript.turns.order_by("position")] == [
+        "Is this safe?",
+        "It is now.",
+    ]

@@ -38,7 +38,7 @@ from archive.ingest.metadata import (
 )
 from archive.ingest.parse import parse_text
 from archive.ingest.parsed import ParsedTranscript, ParsedTurn, ParseError
-from archive.ingest.reading import MAX_BYTES, read_transcript_file
+from archive.ingest.reading import MAX_BYTES, read_transcript_file, strip_control_characters
 from archive.ingest.speakers import SpeakerPlan, plan_speakers, role_for_label
 from archive.models import Transcript, Turn
 from archive.search.indexing import reindex_transcript
@@ -232,6 +232,7 @@ def ingest_text(
 ) -> IngestOutcome:
     """Parse and load a transcript's text; ``metadata`` overrides everything else."""
     file = file or filename or "pasted text"
+    text = strip_control_characters(text)  # pasted text too; a file's was stripped when read
     warnings = list(warnings or [])
     hints = dict(hints or {})
     if hints.get("source_url") and not is_web_url(hints["source_url"]):

@@ -15,8 +15,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from archive.ingest.parsed import ParseError
+from archive.xmlchars import xml_safe
 
-__all__ = ["MAX_BYTES", "DecodedFile", "html_to_text", "read_transcript_file"]
+__all__ = [
+    "MAX_BYTES",
+    "DecodedFile",
+    "html_to_text",
+    "read_transcript_file",
+    "strip_control_characters",
+]
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -109,9 +116,18 @@ def read_transcript_file(path: Path) -> DecodedFile:
     hints: dict[str, str] = {}
     if path.suffix.casefold() in _HTML_SUFFIXES or _sniff_html(text):
         text, hints = html_to_text(text)
+    text = strip_control_characters(text)
+    hints = {key: strip_control_characters(value) for key, value in hints.items()}
     if not text.strip():
         raise ParseError("empty file")
     return DecodedFile(text=text, encoding=encoding, warnings=warnings, hints=hints)
+
+
+def strip_control_characters(text: str) -> str:
+    """The text without the control characters XML 1.0 forbids (archive.xmlchars), which no
+    transcript means and which would break the feeds and exports: a vertical tab (Word's line
+    break) or a form feed (a page break) becomes a line break, the others go."""
+    return xml_safe(text.replace("\x0b", "\n").replace("\x0c", "\n"))
 
 
 def _sniff_html(text: str) -> bool:

@@ -2,6 +2,7 @@
 nothing (never a live `javascript:` link), characters XML 1.0 forbids never break a feed or an
 export, and a CSV cell never starts a spreadsheet formula."""
 
+import csv
 import io
 import json
 import shutil
@@ -274,3 +275,49 @@ def test_pasted_text_is_stripped_of_control_characters_too():
         "Is this safe?",
         "It is now.",
     ]
+
+
+# --- CSV formulas ---------------------------------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+@pytest.fixture
+def formulas(django_capture_on_commit_callbacks):
+    """A transcript whose every text a CSV export writes starts like a spreadsheet formula."""
+    with django_capture_on_commit_callbacks(execute=True):
+        speaker = make_speaker("=cmd|' /C calc'!A0", aliases=["@MINISTER"])
+        return make_transcript(
+            "-Minsk title",
+            speakers={"@MINISTER": speaker},
+            turns=[("@MINISTER", f"{formula} Minsk agreements") for formula in FORMULAS],
+        )
+
+
+def csv_cells(response) -> list[str]:
+    assert response.status_code == 200
+    return [cell for row in csv.reader(io.StringIO(response.content.decode())) for cell in row]
+
+
+@pytest.mark.parametrize("export", ["transcript", "search"])
+def test_no_csv_cell_starts_a_formula(client, formulas, export):
+    if export == "transcript":
+        url = reverse("archive:transcript_export", args=[formulas.slug, "csv"])
+        response = client.get(url)
+    else:
+        response = client.get(reverse("archive:search"), {"q": "minsk", "format": "csv"})
+
+    cells = csv_cells(response)
+
+    assert len(cells) > len(FORMULAS) * 10
+    assert [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")] == []
+    # Neutralised as OWASP recommends: a leading apostrophe, the rest as it was.
+    for formula in FORMULAS:
+        assert f"'{formula} Minsk agreements" in cells
+    assert "'-Minsk title" in cells and "'@MINISTER" in cells
+
+
+def test_csv_cells_that_start_no_formula_are_written_as_they_are(client, formulas):
+    url = reverse("archive:transcript_export", args=[formulas.slug, "csv"])
+    cells = csv_cells(client.get(url))
+    assert formulas.slug in cells and "speech" in cells and "1" in cells

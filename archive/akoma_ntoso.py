@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from archive.models import Speaker, Transcript, Turn
+from archive.xmlchars import xml_safe
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 # The sample archive is U.S. government transcripts; FRBR needs a country for the work's URI.
@@ -171,7 +172,20 @@ def akoma_ntoso(
         for paragraph in turn.paragraph_parts() or [[("", False)]]:
             _akn_paragraph(element, paragraph)
     _indent(root)
+    _strip_forbidden_characters(root)
     return ET.ElementTree(root)
+
+
+def _strip_forbidden_characters(root: ET.Element) -> None:
+    """ElementTree writes any character as it is: drop those XML 1.0 forbids (a turn's text, a
+    name or a title may hold one), or the document is not well-formed."""
+    for element in root.iter():
+        if element.text:
+            element.text = xml_safe(element.text)
+        if element.tail:
+            element.tail = xml_safe(element.tail)
+        for name, value in element.attrib.items():
+            element.set(name, xml_safe(value))
 
 
 MIXED_CONTENT = {"p", "from", "heading", "remark", "person", "docDate", "docProponent"}

@@ -13,6 +13,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from archive.models import Speaker, Topic, Transcript, Turn
 from archive.views.exports import turns_for_hits
+from archive.xmlchars import xml_safe
 
 FEED_LENGTH = 30
 
@@ -23,8 +24,32 @@ def _as_datetime(date: datetime.date | None) -> datetime.datetime | None:
     return datetime.datetime.combine(date, datetime.time(12, 0), tzinfo=datetime.UTC)
 
 
+class XmlSafeAtomFeed(Atom1Feed):
+    """Atom without the characters XML 1.0 forbids, wherever they come from: a turn's text, a
+    name, or the query of a search feed (Django's writer refuses them with an error)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.feed = _xml_safe_values(self.feed)
+
+    def add_item(self, *args, **kwargs) -> None:
+        super().add_item(*args, **kwargs)
+        self.items[-1] = _xml_safe_values(self.items[-1])
+
+
+def _xml_safe_values(values: dict) -> dict:
+    def safe(value):
+        if isinstance(value, str):
+            return xml_safe(value)
+        if isinstance(value, list | tuple):
+            return type(value)(safe(item) for item in value)
+        return value
+
+    return {key: safe(value) for key, value in values.items()}
+
+
 class TranscriptFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtomFeed
     title = "Parley: latest transcripts"
     subtitle = "Diplomatic interviews, briefings and remarks, as they are added to the archive."
 
@@ -51,7 +76,7 @@ class TranscriptFeed(Feed):
 class TurnFeed(Feed):
     """Statements (turns) as feed entries: linked to their permalink, full text as content."""
 
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtomFeed
 
     def item_title(self, turn):
         who = turn.speaker_name or "Statement"

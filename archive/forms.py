@@ -13,7 +13,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from archive.ingest.metadata import KINDS
 from archive.ingest.parsed import ParseError
 from archive.ingest.reading import MAX_BYTES, read_transcript_file
-from archive.models import Speaker, Transcript, Turn
+from archive.models import Speaker, Transcript, Turn, validate_web_url
 
 METADATA_FIELDS = Transcript.CURATABLE_FIELDS  # what the form may set is what curators may edit
 
@@ -43,7 +43,9 @@ class TranscriptTextForm(forms.Form):
     )
     outlet = forms.CharField(required=False, max_length=200, label="outlet or venue")
     location = forms.CharField(required=False, max_length=200)
-    source_url = forms.URLField(required=False, max_length=500, assume_scheme="https")
+    source_url = forms.URLField(
+        required=False, max_length=500, assume_scheme="https", validators=[validate_web_url]
+    )
     source_name = forms.CharField(required=False, max_length=200)
     language = forms.CharField(required=False, max_length=12)
     update = forms.BooleanField(

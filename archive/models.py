@@ -6,6 +6,7 @@ import re
 import secrets
 
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 from django.urls import reverse
@@ -28,6 +29,15 @@ def unique_slug(
         suffix = f"-{n}"
         candidate = f"{base[: max_length - len(suffix)]}{suffix}"
     return candidate
+
+
+def validate_web_url(value: str) -> None:
+    """Only http(s) sources: a transcript's page links to its source, and a `javascript:` or
+    `data:` address there would run in the reader's browser."""
+    from archive.ingest.metadata import is_web_url
+
+    if value and not is_web_url(value):
+        raise ValidationError("Enter an http:// or https:// address.", code="invalid_scheme")
 
 
 def new_turn_key() -> str:
@@ -247,6 +257,20 @@ class Transcript(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("archive:transcript_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        try:
+            validate_web_url(self.source_url)
+        except ValidationError as error:
+            raise ValidationError({"source_url": error}) from None
+
+    @property
+    def source_link(self) -> str:
+        """The source URL where it is safe to link to (http or https), else "": what pages,
+        exports and the API show, whatever an older archive may hold."""
+        from archive.ingest.metadata import is_web_url
+
+        return self.source_url if is_web_url(self.source_url) else ""
 
 
 class TurnQuerySet(models.QuerySet):

@@ -1,5 +1,7 @@
 """Moving an archive between databases: what an export holds, and the index rebuilt after import."""
 
+from archive.ingest.metadata import is_web_url
+from archive.models import Transcript
 from archive.search.engine import get_engine
 
 # Everything a curator can have touched, in dependency order. The PostgreSQL search documents are
@@ -12,6 +14,18 @@ ARCHIVE_MODELS = (
     "archive.Turn",
     "archive.TurnTopic",
 )
+
+
+def drop_unsafe_source_urls() -> int:
+    """Empty the source URLs that are not http(s) (an archive written before they were checked
+    may hold a `javascript:` one); how many were dropped."""
+    unsafe = [
+        transcript.pk
+        for transcript in Transcript.objects.exclude(source_url="").only("pk", "source_url")
+        if not is_web_url(transcript.source_url)
+    ]
+    # No search document holds the source URL: nothing to reindex.
+    return Transcript.objects.filter(pk__in=unsafe).update(source_url="")
 
 
 def rebuild_search_index(stdout=None) -> None:

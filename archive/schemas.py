@@ -149,11 +149,15 @@ class TranscriptSummary(TranscriptRef):
     location: str
     language: str
     source_name: str
-    source_url: str
+    source_url: str = Field(description="An http(s) address, or empty.")
 
     @staticmethod
     def resolve_kind_display(transcript: models.Transcript) -> str:
         return transcript.get_kind_display()
+
+    @staticmethod
+    def resolve_source_url(transcript: models.Transcript) -> str:
+        return transcript.source_link
 
 
 class TranscriptItem(TranscriptSummary):

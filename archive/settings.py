@@ -4,10 +4,12 @@ Embedded default: SQLite and a Whoosh index in PARLEY_DATA_DIR (./var/), zero co
 Production: DATABASE_URL=postgres://..., DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.syndication",
     "haystack",
+    "axes",
     "archive",
 ]
 
@@ -64,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it turns a lockout into its answer
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -102,6 +107,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Admin logins are throttled (django-axes): five failures for one account from one address lock
+# that pair out for 15 minutes (429); a success starts the count again. Counting the pair, not
+# the address alone, keeps curators behind one proxy or office address from locking each other
+# out; a locked pair is listed, and can be released, in the admin ("Access attempts").
+AUTHENTICATION_BACKENDS = [
+    "archive.throttling.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp) on every answer, the admin's included: the pages use no
+# inline script or style and load nothing from elsewhere, so the policy names only this site
+# ("connect-src" is live search fetching the same page). The browser tests fail on any refusal.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,27 +1,51 @@
 """URL map: the public archive under the "archive" namespace, the admin, the API and feeds."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from archive import api, feeds
 from archive.views import exports, pages, search, speakers, topics
 
+
+def read_only(patterns: list) -> list:
+    """Pages and feeds answer GET and HEAD, and any other method (OPTIONS, TRACE, POST ...) a 405
+    naming those two, never the page. They take no form, so a POST gets that 405 rather than the
+    CSRF check's 403. (The API answers the same way in JSON: archive.api.read_only.)"""
+    return [
+        URLPattern(
+            pattern.pattern,
+            csrf_exempt(require_safe(pattern.callback)),
+            pattern.default_args,
+            pattern.name,
+        )
+        if isinstance(pattern, URLPattern)
+        else pattern
+        for pattern in patterns
+    ]
+
+
 public_patterns = [
-    path("", pages.home, name="home"),
-    path("transcripts/", pages.transcript_list, name="transcript_list"),
-    path("transcripts/<slug:slug>/", pages.transcript_detail, name="transcript_detail"),
-    path(
-        "transcripts/<slug:slug>.<str:fmt>",
-        exports.transcript_export,
-        name="transcript_export",
+    *read_only(
+        [
+            path("", pages.home, name="home"),
+            path("transcripts/", pages.transcript_list, name="transcript_list"),
+            path("transcripts/<slug:slug>/", pages.transcript_detail, name="transcript_detail"),
+            path(
+                "transcripts/<slug:slug>.<str:fmt>",
+                exports.transcript_export,
+                name="transcript_export",
+            ),
+            path("turns/<str:key>/", pages.turn_detail, name="turn_detail"),
+            path("search/", search.search, name="search"),
+            path("speakers/", speakers.speaker_list, name="speaker_list"),
+            path("speakers/<slug:slug>/", speakers.speaker_detail, name="speaker_detail"),
+            path("topics/", topics.topic_list, name="topic_list"),
+            path("topics/<slug:slug>/", topics.topic_detail, name="topic_detail"),
+        ]
     ),
-    path("turns/<str:key>/", pages.turn_detail, name="turn_detail"),
-    path("search/", search.search, name="search"),
-    path("speakers/", speakers.speaker_list, name="speaker_list"),
-    path("speakers/<slug:slug>/", speakers.speaker_detail, name="speaker_detail"),
-    path("topics/", topics.topic_list, name="topic_list"),
-    path("topics/<slug:slug>/", topics.topic_detail, name="topic_detail"),
-    path("feeds/", include(feeds.urlpatterns)),
+    path("feeds/", include(read_only(feeds.urlpatterns))),
     path("api/", include(api.urlpatterns)),
 ]
 

@@ -1,5 +1,6 @@
 """An ingest killed midway (the process, not an exception) leaves no partial transcript, and
-running it again completes the archive."""
+running it again completes the archive; two ingests of the same folder at once load each file once
+and neither reports a failure."""
 
 import json
 import os
@@ -70,6 +71,39 @@ def make_batch(folder: Path, copies: int) -> dict[str, int]:
         path.write_text(f"Copy {n}: " + sample.read_text(encoding="utf-8"), encoding="utf-8")
         expected[path.name] = len(parse_file(path).turns)
     return expected
+
+
+def test_two_ingests_of_the_same_folder_at_once_load_each_file_once_and_both_succeed(
+    tmp_path, separate_database
+):
+    env = separate_database
+    migrated = manage(env, "migrate", "--noinput")
+    assert migrated.returncode == 0, migrated.stderr
+    batch = tmp_path / "batch"
+    expected = make_batch(batch, copies=16)
+
+    children = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "ingest", "--quiet", str(batch)],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [child.communicate(timeout=600)[0] for child in children]
+
+    for child, output in zip(children, outputs, strict=True):
+        assert child.returncode == 0, output
+        assert "failed" not in output.split("Summary:")[-1].replace("0 failed", ""), output
+    summaries = [output.split("Summary:")[-1].splitlines()[0] for output in outputs]
+    loaded = sum(int(summary.split(" loaded")[0].split()[-1]) for summary in summaries)
+    unchanged = sum(int(summary.split(" unchanged")[0].split()[-1]) for summary in summaries)
+    assert (loaded, unchanged) == (len(expected), len(expected)), summaries
+    counts = json.loads(manage(env, "shell", "--no-imports", "-c", COUNT_TURNS).stdout)
+    assert {Path(key).name: turns for key, turns in counts.items()} == expected
 
 
 def test_killed_ingest_leaves_no_partial_transcript_and_a_rerun_completes_it(

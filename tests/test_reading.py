@@ -133,3 +133,27 @@ def test_html_file_is_read_as_a_page(tmp_path):
         ("QUESTION", "Hi & welcome."),
         ("MINISTER LEE", "Thanks."),
     ]
+
+
+def test_a_page_drawn_by_scripts_alone_is_refused_for_what_it_is(tmp_path):
+    path = tmp_path / "briefing.html"
+    path.write_text(
+        "<!doctype html><html><head><title>Briefing</title><script src='app.js'></script></head>"
+        "<body><div id='root'></div><script>render()</script>"
+        "<noscript>You need to enable JavaScript to run this app.</noscript></body></html>",
+        encoding="utf-8",
+    )
+    with pytest.raises(ParseError) as caught:
+        read_transcript_file(path)
+    assert str(caught.value) == (
+        "the page has no text of its own, only scripts that draw it in a browser: "
+        "save the transcript's text (or the page as the browser shows it) instead"
+    )
+
+
+def test_a_page_without_visible_text_is_refused_as_such(tmp_path):
+    path = tmp_path / "blank.html"
+    path.write_text("<html><head><title>Nothing</title></head><body> </body></html>")
+    with pytest.raises(ParseError) as caught:
+        read_transcript_file(path)
+    assert str(caught.value) == "the page has no visible text"

@@ -1,6 +1,10 @@
-"""No input breaks the search page: generated queries, HTML and JSON, always answer 200."""
+"""No input breaks a search: generated queries (control characters included) always get an
+answer, on the search page in HTML and JSON, in the search feed (well-formed Atom) and in the API
+(its results, or a 400 that says why)."""
 
 from __future__ import annotations
+
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
@@ -54,6 +58,12 @@ OPERATORS = [
     "<script>",
     "&amp;",
     "\x00",
+    "\x01",
+    "\x0b",
+    "\x1b[31m",
+    "\x7f",
+    "\ufffe",
+    "\uffff",
     "\u200b",
     "\ufeff",
     "\U0001f600",
@@ -67,6 +77,7 @@ token = st.one_of(
     st.sampled_from(OPERATORS),
     st.text(min_size=1, max_size=12),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=6),
+    st.text(alphabet=st.characters(max_codepoint=0x1F), min_size=1, max_size=3),
 )
 queries = st.lists(token, max_size=12).map(" ".join)
 params = st.fixed_dictionaries(
@@ -123,7 +134,9 @@ def strip_nul(value: str) -> str:
 @example(params={"q": "minsk", "speaker": "nobody-at-all"})
 @example(params={"q": "after:2021-99-99 before:yesterday"})
 @example(params={"q": "*:* OR (((((( [a TO z] {x}"})
-def test_any_query_answers_200_in_html_and_json(archive, client, params):
+@example(params={"q": "a\x01"})
+@example(params={"q": "minsk", "speaker": "\x02"})
+def test_any_query_answers_on_the_page_the_feed_and_the_api(archive, client, params):
     params = {name: strip_nul(value) for name, value in params.items()}
     url = reverse("archive:search")
     html = client.get(url, params)
@@ -133,3 +146,13 @@ def test_any_query_answers_200_in_html_and_json(archive, client, params):
     assert data.status_code == 200
     body = data.json()
     assert isinstance(body["count"], int) and isinstance(body["results"], list)
+
+    feed = client.get(reverse("archive:search_feed"), params)
+    assert feed.status_code in (200, 404)  # 404: no query and no filter, nothing to follow
+    if feed.status_code == 200:
+        ET.fromstring(feed.content)  # well-formed, whatever the query held
+
+    api = client.get(reverse("archive:api_search"), params)
+    assert api.status_code in (200, 400), api.content[:300]
+    answer = api.json()
+    assert isinstance(answer["results"], list) if api.status_code == 200 else answer["error"]

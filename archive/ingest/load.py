@@ -31,13 +31,14 @@ from archive.ingest.metadata import (
     clean_metadata,
     from_filename,
     from_parsed,
+    is_web_url,
     merge_metadata,
     parse_date,
     read_sidecar,
 )
 from archive.ingest.parse import parse_text
 from archive.ingest.parsed import ParsedTranscript, ParsedTurn, ParseError
-from archive.ingest.reading import MAX_BYTES, read_transcript_file
+from archive.ingest.reading import MAX_BYTES, read_transcript_file, strip_control_characters
 from archive.ingest.speakers import SpeakerPlan, plan_speakers, role_for_label
 from archive.languages import own_language
 from archive.models import Transcript, Turn
@@ -54,8 +55,10 @@ FAILED = "failed"
 STATUSES = (LOADED, UPDATED, UNCHANGED, SKIPPED, FAILED)
 
 CHANGED_REASON = "changed since it was loaded; use --update"
+RACED_REASON = "loaded by another ingest at the same time"
 
-# Saving is tried again when another ingest created a speaker this one meant to create.
+# Saving is tried again when another ingest saved the same transcript, or created a speaker this
+# one meant to create, at the same time.
 SAVE_ATTEMPTS = 3
 
 # Two turns are "the same turn, lightly edited" when their texts are at least this similar.
@@ -230,27 +233,31 @@ def ingest_text(
 ) -> IngestOutcome:
     """Parse and load a transcript's text; ``metadata`` overrides everything else."""
     file = file or filename or "pasted text"
+    text = strip_control_characters(text)  # pasted text too; a file's was stripped when read
     warnings = list(warnings or [])
+    hints = dict(hints or {})
+    if hints.get("source_url") and not is_web_url(hints["source_url"]):
+        warnings.append(
+            f"the page's source link {hints.pop('source_url')[:80]!r} is not an http(s) "
+            "address; ignored"
+        )
     if len(text.encode("utf-8")) > MAX_BYTES:
         return failure(file, f"text is larger than the {MAX_BYTES // (1024 * 1024)} MB limit")
     try:
         overrides = clean_overrides(metadata)
-        parsed = parse_text(text, filename=filename, source=source, hints=hints or {})
+        parsed = parse_text(text, filename=filename, source=source, hints=hints)
     except (ParseError, MetadataError) as error:
         return failure(file, getattr(error, "message", str(error)), getattr(error, "line", None))
     except Exception as error:  # a parser bug must not stop the other files
         return failure(file, f"could not parse: {_one_line(error)}")
     warnings.extend(parsed.warnings)
-    hinted = {"title": (hints or {}).get("title"), "source_url": (hints or {}).get("source_url")}
+    hinted = {"title": hints.get("title"), "source_url": hints.get("source_url")}
     meta = merge_metadata(
         overrides, sidecar or {}, from_parsed(parsed), hinted, from_filename(filename)
     )
 
     content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     source_key = (meta.source_url or filename or f"pasted-{content_hash[:16]}")[:500]
-    existing = Transcript.objects.filter(source_key=source_key).first()
-    same_text = Transcript.objects.filter(content_hash=content_hash).first()
-
     outcome = IngestOutcome(
         file=file,
         status=LOADED,
@@ -259,24 +266,13 @@ def ingest_text(
         metadata=meta,
         encoding=encoding,
     )
-    if same_text is not None:
-        outcome.transcript = same_text
-        outcome.status = UNCHANGED
-        if same_text != existing:
-            outcome.reason = f"the same text is already loaded as {same_text.title!r}"
-        elif update and _refresh_metadata(same_text, meta, dry_run=dry_run):
-            # Same text, new metadata (a corrected sidecar): saved by _refresh_metadata.
-            outcome.status = UPDATED
-            outcome.reason = "metadata refreshed; the text is unchanged"
-    elif existing is not None:
-        outcome.transcript = existing
-        if update:
-            outcome.status = UPDATED
-        else:
-            outcome.status, outcome.reason = SKIPPED, CHANGED_REASON
-    needs_saving = same_text is None and outcome.status in (LOADED, UPDATED)
-
     for attempt in range(SAVE_ATTEMPTS):
+        # Decided again after a lost race: what the other ingest saved may make this one's work
+        # unnecessary ("unchanged") rather than a failure.
+        existing = Transcript.objects.filter(source_key=source_key).first()
+        needs_saving = _decide(outcome, existing, content_hash, meta, update, dry_run)
+        if attempt and outcome.status == UNCHANGED and not outcome.reason:
+            outcome.reason = RACED_REASON
         plan = _plan(parsed, meta, existing if needs_saving else None)
         outcome.speakers = [
             {"label": label, "name": choice.name, "new": choice.is_new}
@@ -312,13 +308,44 @@ def ingest_text(
                 tag_turns(outcome.transcript.turns.all())
             break
         except IntegrityError as error:
-            # Another ingest running at the same time created a speaker or alias this plan
-            # meant to create: plan again, now finding theirs.
+            # Another ingest running at the same time saved this transcript, or a speaker, alias
+            # or slug this one meant to create: decide and plan again, now seeing theirs.
             if attempt + 1 == SAVE_ATTEMPTS:
                 return failure(file, f"could not save: {_one_line(error)}", warnings=warnings)
         except Exception as error:  # one file's failure must never stop the others
             return failure(file, f"could not save: {_one_line(error)}", warnings=warnings)
     return outcome
+
+
+def _decide(
+    outcome: IngestOutcome,
+    existing: Transcript | None,
+    content_hash: str,
+    meta: Metadata,
+    update: bool,
+    dry_run: bool,
+) -> bool:
+    """Set the outcome's status from what is loaded already (`existing`: the transcript from the
+    same source); True when the text is to be saved."""
+    same_text = Transcript.objects.filter(content_hash=content_hash).first()
+    outcome.status, outcome.transcript, outcome.reason = LOADED, None, ""
+    if same_text is not None:
+        outcome.transcript = same_text
+        outcome.status = UNCHANGED
+        if same_text != existing:
+            outcome.reason = f"the same text is already loaded as {same_text.title!r}"
+        elif update and _refresh_metadata(same_text, meta, dry_run=dry_run):
+            # Same text, new metadata (a corrected sidecar): saved by _refresh_metadata.
+            outcome.status = UPDATED
+            outcome.reason = "metadata refreshed; the text is unchanged"
+        return False
+    if existing is not None:
+        outcome.transcript = existing
+        if update:
+            outcome.status = UPDATED
+        else:
+            outcome.status, outcome.reason = SKIPPED, CHANGED_REASON
+    return outcome.status in (LOADED, UPDATED)
 
 
 def _plan(parsed: ParsedTranscript, meta: Metadata, existing: Transcript | None) -> SpeakerPlan:

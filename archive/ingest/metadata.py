@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 KINDS = (
     "interview",
@@ -33,6 +34,8 @@ TEXT_FIELDS = ("title", "kind", "outlet", "location", "source_url", "source_name
 SIDECAR_KEYS = frozenset(TEXT_FIELDS) | {"date", "published", "speakers"}
 SPEAKER_KEYS = frozenset({"name", "title", "organisation", "kind", "description"})
 
+# A source is linked from its transcript's page: only web addresses, never javascript:, data: ...
+WEB_URL_SCHEMES = ("http", "https")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[-_ .]+|$)")
 
@@ -96,6 +99,18 @@ def parse_date(value: Any, *, what: str = "date") -> datetime.date | None:
         raise MetadataError(f"bad {what} {text!r}: use YYYY-MM-DD, e.g. 2021-12-03") from None
 
 
+def is_web_url(url: str) -> bool:
+    """An absolute http:// or https:// address with a host, and without spaces or control
+    characters (which browsers drop, so "java\tscript:" would be read as javascript:)."""
+    if not url or any(char <= " " or char == "\x7f" for char in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        return parts.scheme.lower() in WEB_URL_SCHEMES and bool(parts.hostname)
+    except ValueError:  # "http://[::1": a malformed host
+        return False
+
+
 def sidecar_path(path: Path) -> Path:
     """The sidecar that belongs to a transcript file: same name, ``.json``."""
     return path.with_suffix(".json")
@@ -136,6 +151,11 @@ def clean_metadata(data: Any, *, origin: str) -> dict[str, Any]:
                 cleaned[key] = data[key].strip()
     if "kind" in cleaned:
         cleaned["kind"] = check_kind(cleaned["kind"], origin=origin)
+    if "source_url" in cleaned and not is_web_url(cleaned["source_url"]):
+        raise MetadataError(
+            f"{origin}: source_url must be an http:// or https:// address, "
+            f"not {cleaned['source_url']!r}"
+        )
     if data.get("date") not in (None, ""):
         cleaned["date"] = parse_date(data["date"], what=f"date in {origin}")
     if "published" in data:
@@ -221,6 +241,8 @@ def merge_metadata(*layers: dict[str, Any]) -> Metadata:
     for layer in reversed(layers):
         merged.update({key: value for key, value in layer.items() if value not in (None, "")})
     metadata = Metadata(**{k: v for k, v in merged.items() if k in Metadata.__dataclass_fields__})
+    if not is_web_url(metadata.source_url):
+        metadata.source_url = ""  # options and sidecars are refused; anything else is dropped
     if not metadata.title:
         metadata.title = "Untitled transcript"
     metadata.title = metadata.title[:300]

@@ -15,8 +15,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from archive.ingest.parsed import ParseError
+from archive.xmlchars import xml_safe
 
-__all__ = ["MAX_BYTES", "DecodedFile", "html_to_text", "read_transcript_file"]
+__all__ = [
+    "MAX_BYTES",
+    "DecodedFile",
+    "html_to_text",
+    "read_transcript_file",
+    "strip_control_characters",
+]
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -107,11 +114,38 @@ def read_transcript_file(path: Path) -> DecodedFile:
             "binary file (mostly non-text characters); expected a text or HTML transcript"
         )
     hints: dict[str, str] = {}
+    page = None
     if path.suffix.casefold() in _HTML_SUFFIXES or _sniff_html(text):
+        page = text
         text, hints = html_to_text(text)
+    text = strip_control_characters(text)
+    hints = {key: strip_control_characters(value) for key, value in hints.items()}
     if not text.strip():
-        raise ParseError("empty file")
+        raise ParseError(_no_text_reason(page))
     return DecodedFile(text=text, encoding=encoding, warnings=warnings, hints=hints)
+
+
+_SCRIPT = re.compile(r"<script\b", re.IGNORECASE)
+
+
+def _no_text_reason(page: str | None) -> str:
+    """Why a file gave no text: empty, or a page without text of its own (one drawn by scripts
+    in the browser, as many sites serve them, needs its text saved instead)."""
+    if page is None or not page.strip():
+        return "empty file"
+    if _SCRIPT.search(page):
+        return (
+            "the page has no text of its own, only scripts that draw it in a browser: "
+            "save the transcript's text (or the page as the browser shows it) instead"
+        )
+    return "the page has no visible text"
+
+
+def strip_control_characters(text: str) -> str:
+    """The text without the control characters XML 1.0 forbids (archive.xmlchars), which no
+    transcript means and which would break the feeds and exports: a vertical tab (Word's line
+    break) or a form feed (a page break) becomes a line break, the others go."""
+    return xml_safe(text.replace("\x0b", "\n").replace("\x0c", "\n"))
 
 
 def _sniff_html(text: str) -> bool:

@@ -35,6 +35,9 @@ CSV_COLUMNS = [
     "context_url",
 ]
 SEARCH_EXPORT_LIMIT = 1000
+# A spreadsheet takes a cell that starts with one of these for a formula, which can run commands
+# or send the sheet's data away (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def turns_for_hits(hits) -> list[Turn]:
@@ -45,9 +48,17 @@ def turns_for_hits(hits) -> list[Turn]:
     return [turns[pk] for pk in ids if pk in turns]
 
 
+def csv_cell(value):
+    """A value as a CSV cell that no spreadsheet runs: text that would start a formula gets a
+    leading apostrophe, as OWASP recommends (the text is otherwise as it was)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
 def _csv_row(turn: Turn, request) -> list:
     speaker = turn.speaker
-    return [
+    cells = [
         turn.transcript.slug,
         turn.transcript.title,
         turn.transcript.date.isoformat() if turn.transcript.date else "",
@@ -62,13 +73,15 @@ def _csv_row(turn: Turn, request) -> list:
         request.build_absolute_uri(turn.get_absolute_url()),
         request.build_absolute_uri(turn.get_context_url()),
     ]
+    return [csv_cell(cell) for cell in cells]
 
 
 def turns_csv_response(turns: Iterable[Turn], request, *, filename: str) -> HttpResponse:
-    """Turns (speaker and transcript selected) as CSV, one row per turn (`CSV_COLUMNS`)."""
+    """Turns (speaker and transcript selected) as CSV, one row per turn (`CSV_COLUMNS`); every
+    cell quoted and none starting a formula (csv_cell), as OWASP recommends."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = csv.writer(response, quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for turn in turns:
         writer.writerow(_csv_row(turn, request))
@@ -128,8 +141,8 @@ def export_text(request, transcript: Transcript, turns: list[Turn]) -> HttpRespo
         transcript.location,
     ]
     lines = [transcript.title, " · ".join(fact for fact in facts if fact)]
-    if transcript.source_url:
-        lines.append(f"Source: {transcript.source_url}")
+    if transcript.source_link:
+        lines.append(f"Source: {transcript.source_link}")
     lines.append(f"Archive: {request.build_absolute_uri(transcript.get_absolute_url())}")
     lines.append("")
     for turn in turns:

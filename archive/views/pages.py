@@ -96,7 +96,7 @@ def transcript_list(request):
     )
     speaker = None
     if filters.speaker:
-        speaker = Speaker.objects.filter(slug=filters.speaker).first()
+        speaker = Speaker.objects.public().filter(slug=filters.speaker).first()
 
     context = {
         "page_obj": page,

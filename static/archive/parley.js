@@ -55,11 +55,22 @@
     });
   }
 
+  function fragmentId() {
+    // An address can carry any fragment ("#%", "#t4%"): one that is not valid percent-encoding
+    // is taken as it is, not thrown on.
+    var fragment = window.location.hash.slice(1);
+    try {
+      return decodeURIComponent(fragment);
+    } catch (error) {
+      return fragment;
+    }
+  }
+
   function markTarget() {
     document.querySelectorAll(".turn.is-targeted").forEach(function (turn) {
       turn.classList.remove("is-targeted");
     });
-    var id = decodeURIComponent(window.location.hash.slice(1));
+    var id = fragmentId();
     if (!id) return;
     var target = document.getElementById(id);
     if (target && target.classList.contains("turn")) {

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from archive.models import Transcript
-from archive.portability import rebuild_search_index
+from archive.portability import drop_unsafe_source_urls, rebuild_search_index
 
 
 class Command(BaseCommand):
@@ -29,7 +29,15 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 call_command("loaddata", path, verbosity=0)
+                dropped = drop_unsafe_source_urls()
         except Exception as error:  # loaddata raises many kinds; report one clear line
             raise CommandError(f"Could not import {path}: {error}") from error
         self.stdout.write(self.style.SUCCESS(f"Imported {path}"))
+        if dropped:
+            what = (
+                "1 source URL that was not http(s) was"
+                if dropped == 1
+                else f"{dropped} source URLs that were not http(s) were"
+            )
+            self.stdout.write(self.style.WARNING(f"{what} dropped."))
         rebuild_search_index(self.stdout)

@@ -24,7 +24,7 @@ from archive.ingest.labels import (
 )
 from archive.ingest.lines import CONNECTORS, Line, is_heading
 
-__all__ = ["accept_labels"]
+__all__ = ["accept_labels", "split_inline_labels"]
 
 # A CJK label ending in a role ("法新社记者", "外交部发言人", "報道官") names a speaker even once;
 # a role followed by a short name ("外交部发言人赵立坚") too.
@@ -39,6 +39,14 @@ _ROLES = {
     "ведущий", "модератор", "переводчик", "modérateur", "interprète", "modératrice",
 }  # fmt: skip
 
+
+# Roles that follow up on a question or answer it in passing: labels where questions are labelled
+# ("Q:", "Question:", "问："), even once or twice.
+_FOLLOW_UPS = {
+    "follow-up", "follow up", "followup", "follow-up question", "remark", "reply", "response",
+    "comment", "interjection", "supplementary question", "additional question", "追问", "插话",
+    "реплика", "réplique", "nachfrage", "repregunta",
+}  # fmt: skip
 
 _NUMBERED = re.compile(r"\s*(?:#\s*)?\d+$")
 
@@ -86,18 +94,18 @@ def _names_someone(ln: Line) -> bool:
 
 
 def accept_labels(lines: list[Line]) -> None:
-    """Promote candidates that the whole document vouches for."""
+    """Promote candidates that the whole document vouches for; then split the paragraphs in
+    which an accepted label opens a new sentence ("... already. Question: No, ...")."""
     candidates = [ln for ln in lines if ln.kind == "candidate"]
-    if not candidates:
-        return
     counts: dict[str, int] = {}
     for ln in candidates:
-        key = label_key(ln.label)
-        counts[key] = counts.get(key, 0) + 1
+        if not ln.weak and ln.style != "long":
+            key = label_key(ln.label)
+            counts[key] = counts.get(key, 0) + 1
 
     def vouched(ln: Line) -> bool:
-        if ln.style in ("answer", "caps-dot"):
-            return False  # decided below, from the questions around them
+        if ln.weak or ln.style in ("answer", "caps-dot", "long"):
+            return False  # decided below, from the labels around them
         if _is_role(ln.label) or _names_someone(ln):
             return True
         n = counts[label_key(ln.label)]
@@ -108,26 +116,108 @@ def accept_labels(lines: list[Line]) -> None:
         if vouched(ln):
             ln.kind = "label"
 
-    # Second chance for one-off labels: "Putin:" after "President of Russia Vladimir Putin:".
-    # Repeat until nothing changes: an accepted one-off can vouch for another one.
+    # Second chance for one-off labels: "Putin:" after "President of Russia Vladimir Putin:",
+    # and a long first mention ("Research Director of the Institute, moderator Pavel Orlov:")
+    # of a name that is a label elsewhere. Repeat until nothing changes: an accepted one-off
+    # can vouch for another one.
     changed = True
     while changed:
         changed = False
         accepted = [ln for ln in lines if ln.kind == "label"]
         surnames = {_surname(ln.label) for ln in accepted} - {""}
+        names = {tuple(label_key(ln.label).split()) for ln in accepted if ln.style != "long"}
         named_mixed = any(ln.style == "mixed" and not _is_role(ln.label) for ln in accepted)
         has_caps = any(ln.style == "caps" and not _is_role(ln.label) for ln in accepted)
         for ln in candidates:
-            if ln.style in ("answer", "caps-dot"):
+            if ln.kind != "candidate" or ln.weak or ln.style in ("answer", "caps-dot"):
                 continue
-            if ln.kind == "candidate" and _second_chance(ln, surnames, named_mixed, has_caps):
+            if ln.style == "long":
+                accept = _names_a_known_speaker(ln.label, names) or (
+                    named_mixed and not has_caps and _is_office_and_name(ln.label)
+                )
+            else:
+                accept = _second_chance(ln, surnames, named_mixed, has_caps)
+            if accept:
                 ln.kind = "label"
                 changed = True
 
     _accept_answers(lines)
+
+    # After the first turn, "Follow-up:", "Remark:", "Reply:" are labels even once; and a label
+    # accepted on its own merits is a label wherever it opens a line, whatever follows its colon
+    # ("Anna Lindqvist: 45 seconds, Governor.").
+    first = next((i for i, ln in enumerate(lines) if ln.kind == "label"), len(lines))
+    known = {label_key(ln.label) for ln in lines if ln.kind == "label"}
+    for ln in lines[first:]:
+        if ln.kind != "candidate":
+            continue
+        key = label_key(ln.label)
+        if key in _FOLLOW_UPS or (ln.weak and key in known):
+            ln.kind = "label"
     for ln in candidates:
         if ln.kind == "candidate":
             ln.kind = "text"
+    split_inline_labels(lines)
+
+
+def _names_a_known_speaker(label: str, names: set[tuple[str, ...]]) -> bool:
+    """A long label that ends with an accepted label's name ("..., moderator Pavel Orlov" and
+    "Pavel Orlov") or starts with it before a comma ("MARGARET HOLLIS, President of ...")."""
+    words = tuple(label_key(label).replace(",", " ").split())
+    head = tuple(label_key(label.split(",", 1)[0]).split()) if "," in label else ()
+    for name in names:
+        if len(name) >= 2 and (words[-len(name) :] == name or head == name):
+            return True
+        if len(name) == 1 and words[-1:] == name and name[0] not in _FOLLOW_UPS:
+            return not _is_role(name[0])
+    return False
+
+
+def _is_office_and_name(label: str) -> bool:
+    """A one-off long label in a "Firstname Lastname:" transcript: mostly capitalised words,
+    ending in a two- or three-word name ("General Director of the Carriage Works Andrei
+    Solovei")."""
+    words = label.replace(",", " ").split()
+    if len(words) < 4:
+        return False
+    tail = words[-2:]
+    if not all(w[:1].isupper() and w.rstrip(".").isalpha() for w in tail):
+        return False
+    content = [w for w in words if w.casefold() not in CONNECTORS and w[:1].isalpha()]
+    return sum(1 for w in content if w[:1].isupper()) / len(content) >= 0.6
+
+
+def split_inline_labels(lines: list[Line]) -> None:
+    """ "Dmitry Sokolov: You asked me that already. Question: No, I asked ..." is two turns when
+    "Question" opens turns elsewhere: a label accepted on its own line that starts a sentence
+    inside a paragraph starts a turn there. "Germany: 4 percent, France: 3 percent" does not
+    (not labels, and not after the end of a sentence)."""
+    known = {ln.label for ln in lines if ln.kind == "label" and ln.style != "machine"}
+    if not known:
+        return
+    alternatives = "|".join(re.escape(label) for label in sorted(known, key=len, reverse=True))
+    inline = re.compile(
+        rf"(?:(?<=[.?!…][\"”’)\]] )|(?<=[.?!…] )|(?<=[。？！]))(?P<label>{alternatives}) ?[:：] ?"
+        r"(?=[^\s\da-z])"
+    )
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        body = ln.rest if ln.kind == "label" else ln.text if ln.kind == "text" else ""
+        m = inline.search(body) if body else None
+        if m is None:
+            i += 1
+            continue
+        before, after = body[: m.start()].rstrip(), body[m.end() :]
+        if ln.kind == "label":
+            ln.rest = before
+        else:
+            ln.text = before
+        lines.insert(
+            i + 1,
+            Line(ln.number, f"{m['label']}: {after}", "label", m["label"], after, ln.style or "mixed"),
+        )
+        i += 1
 
 
 def _accept_answers(lines: list[Line]) -> None:

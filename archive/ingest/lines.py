@@ -13,8 +13,10 @@ The patterns and word lists that tell a label from prose on a single line live h
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
+from archive.ingest.event_kinds import guess_kind
 from archive.ingest.sources import SourceRule
 
 __all__ = [
@@ -46,7 +48,37 @@ _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 def split_lines(text: str) -> list[str]:
     """Lines with every kind of space made plain and outer spaces removed; index = line - 1."""
     text = _INVISIBLE.sub("", _ODD_SPACES.sub(" ", _NEWLINES.sub("\n", text)))
-    return [line.strip() for line in text.split("\n")]
+    lines = [line.strip() for line in text.split("\n")]
+    if "   " in text:
+        lines = [drop_hover_cards(line) if "   " in line else line for line in lines]
+    return lines
+
+
+# A pasted page keeps the text of the cards that pop up over a name or a term, after a run of
+# spaces: "Mr Erdogan     Erdogan Recep TayyipPresident of Turkey , ..." or "the SCO   Background
+# information Shanghai Cooperation Organisation (SCO)   and ...". The card runs to the next run of
+# spaces or a space before punctuation, and repeats a word said just before it.
+_CARD = re.compile(r"(?<=\S) {3,}(?P<card>\S.*?)(?: +(?P<punct>[,.:;)])| {2,}|$)")
+
+
+def _fold(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", word.casefold()) if ch.isalnum())
+
+
+def drop_hover_cards(line: str) -> str:
+    out, position = [], 0
+    for m in _CARD.finditer(line):
+        before = {_fold(w) for w in line[position : m.start()].split()[-3:]} - {""}
+        card_words = {_fold(w) for w in m["card"].split()}
+        if not before & card_words:
+            continue
+        out.append(line[position : m.start()])
+        out.append(m["punct"] or " ")
+        position = m.end()
+    if not out:
+        return line
+    out.append(line[position:])
+    return squash("".join(out))
 
 
 def squash(text: str) -> str:
@@ -142,8 +174,11 @@ class Line:
     kind: str = "text"  # "blank" | "stamp" | "html" | "label" | "candidate" | "text"
     label: str = ""
     rest: str = ""
-    style: str = ""  # labels and candidates: "q", "answer", "caps", "caps-dot", "mixed", "cjk"
+    style: str = ""  # "q", "answer", "caps", "caps-dot", "mixed", "cjk", "long", "machine"
     convention: str = ""  # "dot" for "Q." / "A.", "dash" for "Q -" / "R -"
+    # A candidate whose words after the colon could be prose ("Germany: we ...", "Anna: 45
+    # seconds"): a label only where the same label is accepted elsewhere on its own merits.
+    weak: bool = False
 
 
 def _is_caps_label(label: str) -> bool:
@@ -239,7 +274,46 @@ def classify(lines: list[str], rule: SourceRule) -> list[Line]:
         elif (caps := _caps_dot_label(text)) is not None and not rule.is_non_speaker(caps[0]):
             line.kind, line.style, line.convention = "candidate", "caps-dot", "dot"
             line.label, line.rest = caps
+        if line.kind == "text" and (long := _long_label(text)) is not None:
+            line.kind, line.style = "candidate", "long"
+            line.label, line.rest = long
+            line.weak = not _may_follow_a_name(line.rest)
     return out
+
+
+# A long first mention: "Research Director of the Institute for Regional Studies (IRS), moderator
+# Pavel Orlov:" (up to 160 characters, brackets allowed).
+_LONG_LABEL = re.compile(r"^(?P<label>[^:：?!;\"“”«»]{20,160}?)\s*[:：]\s*(?P<rest>.*)$")
+_TRAILING_NOTE = re.compile(r"\s*(?P<note>[(\[][^()\[\]]{1,60}[)\]])$")
+_SENTENCE_INSIDE = re.compile(r"\b[^\W\d_A-Z][^\W\d_]{2,}[.]\s|[.]\s+[^\W\d_A-Z]")
+_NAME_WORD = re.compile(r"^[^\W\d_][\w'’\-]*\.?$")
+
+
+def _long_label(text: str) -> tuple[str, str] | None:
+    """(label, rest) for a long label that names a speaker with an office or a role, the name
+    first (before a comma) or last; ``label_acceptance`` decides, from the other labels."""
+    m = _LONG_LABEL.match(_unemphasised(text))
+    if m is None:
+        return None
+    label, rest = squash(m["label"]), m["rest"]
+    if (note := _TRAILING_NOTE.search(label)) is not None:
+        label, rest = label[: note.start()].rstrip(), f"{note['note']} {rest}".strip()
+    words = label.replace(",", " ").split()
+    if not 3 <= len(words) <= 24 or not label[:1].isupper() or _SENTENCE_INSIDE.search(label):
+        return None
+    if words[0].casefold() in _PROSE_STARTS or any(w.casefold() in _VOCATIVES for w in words):
+        return None
+    content = [w for w in words if w.casefold() not in CONNECTORS and w[:1].isalpha()]
+    if sum(1 for w in content if w[:1].isupper()) < len(content) / 2:
+        return None
+    head, _, office = label.partition(",")
+    if office and 2 <= len(head.split()) <= 4 and office.strip()[:1].isupper():
+        name = head.split()  # "MARGARET HOLLIS, President of the Atlantic Policy Forum"
+    else:
+        name = words[-2:]  # "Research Director of the Institute, moderator Pavel Orlov"
+    if not all(_NAME_WORD.match(w) and w[:1].isupper() for w in name):
+        return None
+    return label, rest
 
 
 def _unemphasised(text: str) -> str:
@@ -280,14 +354,18 @@ def _classify_colon_line(line: Line, m: re.Match[str], rule: SourceRule) -> None
     if not label or rule.is_non_speaker(label):
         return
     if _is_caps_label(label):
-        # An all-caps "LABEL: ALL CAPS HEADLINE" is a heading, not somebody speaking.
-        shouting = rest == rest.upper() and rest != rest.lower() and len(rest.split()) > 3
-        if not shouting:
-            line.kind, line.style = "label", "caps"
+        line.kind, line.style = "label", "caps"
+        # "LABEL: ALL CAPS HEADLINE" and "CORRECTED: Remarks by the President" are headings; a
+        # label only where the same label opens turns elsewhere.
+        words = [w for w in rest.split() if sum(ch.isalpha() for ch in w) >= 2]
+        shouting = rest == rest.upper() and rest != rest.lower() and len(words) > 3
+        if shouting or (is_heading(rest) and (guess_kind(rest) or guess_kind(label))):
+            line.kind, line.weak = "candidate", True
     elif _looks_like_cjk_label(label):
         line.kind, line.style = "candidate", "cjk"
-    elif _looks_like_name(label) and _may_follow_a_name(rest):
+    elif _looks_like_name(label):
         line.kind, line.style = "candidate", "mixed"
+        line.weak = not _may_follow_a_name(rest)
     if line.kind != "text":
         line.label, line.rest = label, rest
 

@@ -215,7 +215,9 @@ def split_inline_labels(lines: list[Line]) -> None:
             ln.text = before
         lines.insert(
             i + 1,
-            Line(ln.number, f"{m['label']}: {after}", "label", m["label"], after, ln.style or "mixed"),
+            Line(
+                ln.number, f"{m['label']}: {after}", "label", m["label"], after, ln.style or "mixed"
+            ),
         )
         i += 1
 

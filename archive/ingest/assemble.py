@@ -11,7 +11,17 @@ from __future__ import annotations
 import re
 import statistics
 
-from archive.ingest.lines import CONNECTORS, PARENTHETICAL, Line, squash
+from archive.ingest.furniture import (
+    is_caption,
+    is_copyright,
+    is_footer_heading,
+    is_link_entry,
+    is_link_like,
+    is_navigation,
+    is_scene_caption,
+    is_url,
+)
+from archive.ingest.lines import CJK, PARENTHETICAL, Line, squash
 from archive.ingest.sources import SourceRule
 
 __all__ = ["assemble", "footer_start", "is_hard_wrapped"]
@@ -21,29 +31,73 @@ _WHOLE_EMPHASIS = re.compile(r"^(\*\*|__)([^*_]+)\1$")
 
 
 def footer_start(lines: list[Line], last_label: int, rule: SourceRule) -> int:
-    """Index of the first footer line after the last turn's label line (len(lines) if none)."""
+    """Index of the first footer line after the last turn's label line (len(lines) if none):
+    a footer marker of the site, or a related-links heading ("See also", "Related News:", 附件)
+    after which nobody speaks again."""
     for i in range(last_label + 1, len(lines)):
-        if lines[i].kind != "blank" and rule.is_footer_marker(lines[i].text):
+        ln = lines[i]
+        if ln.kind != "text":
+            continue
+        if rule.is_footer_marker(ln.text):
+            return i
+        if is_footer_heading(ln.text) and not any(_is_speech(x) for x in lines[i + 1 :]):
             return i
     return len(lines)
 
 
+def _is_speech(ln: Line) -> bool:
+    """A paragraph somebody says: long, and ending as a sentence ends."""
+    if ln.kind != "text" or not ln.text.endswith(_SENTENCE_END[:5] + ("。", "！", "？")):
+        return False
+    return len(ln.text.split()) >= 25 or len(CJK.findall(ln.text)) >= 40
+
+
+def _furniture_lines(lines: list[Line]) -> set[int]:
+    """Indexes of the lines inside the turns that are page furniture: photo captions ("...
+    Photo: TASS"), a caption-shaped line the text repeats ("Visit to the Grain Centre."), and a
+    related-links block ("See also", then links and their dates) wherever it stands."""
+    counts: dict[str, int] = {}
+    for ln in lines:
+        if ln.kind == "text":
+            counts[ln.text] = counts.get(ln.text, 0) + 1
+    drop: set[int] = set()
+    block = False
+    for i, ln in enumerate(lines):
+        if ln.kind in ("blank", "stamp", "html"):
+            continue
+        if ln.kind != "text":
+            block = False
+            continue
+        text = ln.text
+        if is_footer_heading(text) and _next_is_link(lines, i):
+            block = True
+            drop.add(i)
+        elif block and is_link_entry(text):
+            drop.add(i)
+        else:
+            block = False
+            if is_caption(text) or (counts[text] >= 2 and is_scene_caption(text)):
+                drop.add(i)
+    return drop
+
+
+def _next_is_link(lines: list[Line], i: int) -> bool:
+    following = next((ln for ln in lines[i + 1 :] if ln.kind != "blank"), None)
+    return following is not None and following.kind == "text" and is_link_entry(following.text)
+
+
 _SENTENCE_END = (".", "!", "?", "…", '"', "”", "’", ")", "]", ":", ";", ",", "»", "。", "！", "？")
-_CLOSINGS = {"thank", "thanks", "okay", "ok", "bye", "goodbye", "good", "yes", "no", "great", "all"}
 
 
-def _is_link_like(text: str) -> bool:
-    """A related-page link or a lone site name: short, title-cased, no sentence punctuation."""
-    words = text.split()
-    if not words or len(words) > 12 or len(text) > 100 or text.endswith(_SENTENCE_END):
-        return False
-    if words[0].casefold().strip(",") in _CLOSINGS:
-        return False
-    content = [w for w in words if w.casefold() not in CONNECTORS and w[:1].isalpha()]
-    if not content:
-        return False
-    capitalised = sum(1 for w in content if w[:1].isupper())
-    return capitalised / len(content) >= 0.75
+def _is_tail_furniture(text: str) -> bool:
+    """Left at the very end of the last turn: a link, a site name, a copyright or share line."""
+    return (
+        is_link_like(text)
+        or is_copyright(text)
+        or is_url(text)
+        or is_navigation(text)
+        or is_footer_heading(text)
+    )
 
 
 def is_hard_wrapped(lines: list[Line]) -> bool:
@@ -84,7 +138,10 @@ def assemble(
                 paragraphs.append((paragraph_line, text))
             paragraph.clear()
 
-    for ln in lines:
+    furniture = _furniture_lines(lines)
+    for i, ln in enumerate(lines):
+        if i in furniture:
+            continue
         if ln.kind == "label":
             close_paragraph()
             paragraphs = []
@@ -111,7 +168,7 @@ def assemble(
     if turns:
         last = turns[-1][2]
         # Page chrome left at the very end belongs to no one ("U.S. Department of State", links).
-        while len(last) > 1 and (rule.is_chrome(last[-1][1]) or _is_link_like(last[-1][1])):
+        while len(last) > 1 and (rule.is_chrome(last[-1][1]) or _is_tail_furniture(last[-1][1])):
             last.pop()
         while len(last) > 1 and PARENTHETICAL.match(last[-1][1]):
             closing.insert(0, last.pop())

@@ -27,6 +27,7 @@ __all__ = [
     "is_copyright",
     "is_footer_heading",
     "is_language_bar",
+    "is_link_entry",
     "is_link_like",
     "is_navigation",
     "is_scene_caption",
@@ -67,7 +68,8 @@ _FOOTER_LINE = re.compile(
     r"^(?:publication date|date of publication|publication status|direct link|permalink|"
     r"short link|published in sections?|last updated|page last updated|last modified|"
     r"source|url|tags|topics|keywords|persons|geography|share on|share via|"
-    r"发布时间|来源|责任编辑|编辑)\s*(?:at|on)?\s*[:：]?\s",
+    r"发布时间|来源|责任编辑|编辑)\s*[:：]"
+    r"|^(?:last updated|page last updated|last modified|published) (?:at|on)\b",
     re.I,
 )
 _URL = re.compile(r"^<?(?:https?://|www\.)\S+>?$", re.I)
@@ -88,6 +90,18 @@ _PHOTO_CREDIT = re.compile(
 _SCENE_START = re.compile(
     r"^(?:at|with|during|before|after|in|on|visiting|touring|talking|meeting|signing)\b", re.I
 )
+_HOME = {
+    "home",
+    "homepage",
+    "首页",
+    "主页",
+    "accueil",
+    "startseite",
+    "inicio",
+    "главная",
+    "ホーム",
+    "홈",
+}
 _BREADCRUMB = re.compile(r"\s[>›»/]\s|\s\|\s")
 _NAVIGATION = re.compile(
     r"\blogo\b|^skip to\b|^search\b|^mobile version$|^(?:full|desktop|text|print) version$|"
@@ -122,6 +136,10 @@ def is_breadcrumb(text: str) -> bool:
     if len(parts) < 2 or any(not p or len(p.split()) > 10 for p in parts):
         return False
     if " | " in text and not re.search(r"\s[>›»/]\s", text):
+        if parts[0].casefold() in _HOME or (
+            len(parts) >= 3 and all(len(p.split()) <= 4 for p in parts)
+        ):
+            return True  # "Home | News | Press Briefings"
         return not any(names_event(p) for p in parts) and all(len(p.split()) <= 4 for p in parts)
     return True
 
@@ -148,10 +166,20 @@ def is_link_like(text: str) -> bool:
     return sum(1 for w in content if w[:1].isupper()) / len(content) >= 0.75
 
 
+def is_link_entry(text: str) -> bool:
+    """A line under a related-links heading: a page's title in any case ("Condolences on the
+    death of a politician"), its date, or an address; never a sentence."""
+    if is_url(text) or (find_date(text) and len(text) <= 60):
+        return True
+    if not text or text.endswith(_SENTENCE_END) or len(text) > 200:
+        return False
+    return len(text.split()) <= 20 if not CJK.search(text) else len(CJK.findall(text)) <= 60
+
+
 def is_footer_heading(text: str) -> bool:
     """ "See also", "Related News:", "Appendix:", 相关新闻, "Publication date: ...": a line that
     starts the links and notes a page puts after (or inside) a transcript."""
-    return _key(text) in FOOTER_HEADINGS or bool(_FOOTER_LINE.match(text.strip() + " "))
+    return _key(text) in FOOTER_HEADINGS or bool(_FOOTER_LINE.match(text.strip()))
 
 
 def is_copyright(text: str) -> bool:

@@ -18,6 +18,7 @@ from archive.ingest.event_kinds import KIND_WORDS, guess_kind, names_event
 from archive.ingest.furniture import (
     is_copyright,
     is_footer_heading,
+    is_link_entry,
     is_link_like,
     is_navigation,
     is_scene_caption,
@@ -79,6 +80,7 @@ def read_header(
     notes: set[int] = set()  # indexes in kept of metadata that is no title: "(As delivered)"
     parentheticals: dict[int, str] = {}  # index in kept -> stage direction
     pending_key: str | None = None
+    links = False
     for ln in lines:
         text = squash(_MARKDOWN_HEADING.sub("", ln.text).strip("*_ "))
         if not text or ln.kind in ("html", "stamp") or rule.is_chrome(text):
@@ -91,8 +93,16 @@ def read_header(
             pending_key = None
         if text.casefold() in _EMPTY_VALUES:
             continue  # "None": an empty field of the page's template
-        if is_navigation(text) or is_footer_heading(text) or is_copyright(text):
-            continue  # a language bar, a breadcrumb, a logo, "Share", "Print", "© 2020"
+        if is_footer_heading(text):
+            # "See also" in the lead: links to other pages and their dates follow (before the
+            # date line, such a heading is one more menu item)
+            links = any(date_line(t) for _, t in kept)
+            continue
+        if links and is_link_entry(text):
+            continue
+        links = False
+        if is_navigation(text) or is_copyright(text):
+            continue  # a language bar, a breadcrumb, a logo, "© 2020"
         if (m := _URL.match(text)) is not None:
             header.source_url = header.source_url or m["url"]
             continue

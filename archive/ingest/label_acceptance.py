@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from archive.ingest.furniture import is_footer_heading
 from archive.ingest.labels import (
     is_anonymous,
     is_answer_placeholder,
@@ -96,6 +97,9 @@ def _names_someone(ln: Line) -> bool:
 def accept_labels(lines: list[Line]) -> None:
     """Promote candidates that the whole document vouches for; then split the paragraphs in
     which an accepted label opens a new sentence ("... already. Question: No, ...")."""
+    for ln in lines:
+        if ln.kind in ("label", "candidate") and ln.style != "q" and is_footer_heading(ln.label):
+            ln.kind = "text"  # "Related News:", "See also:", 附件：
     candidates = [ln for ln in lines if ln.kind == "candidate"]
     counts: dict[str, int] = {}
     for ln in candidates:

@@ -119,8 +119,9 @@ def is_hard_wrapped(lines: list[Line]) -> bool:
 def assemble(
     lines: list[Line], rule: SourceRule, wrapped: bool
 ) -> tuple[list[tuple[str, int, list[str]]], list[tuple[int, str]]]:
-    """(label, line, paragraphs) for each labelled turn in ``lines`` (which start at a label),
-    and the (line, text) of stage directions after the last turn's words.
+    """(label, line, paragraphs) for each labelled turn in ``lines`` (which start at a label;
+    "" for a narrative turn), and the (line, text) of stage directions after the last turn's
+    words.
 
     "(The briefing was concluded at 3:01 p.m.)" after the last words tells of the event, not of
     the speaker, like "(The President and the Prime Minister enter.)" before the first label: both
@@ -139,13 +140,20 @@ def assemble(
             paragraph.clear()
 
     furniture = _furniture_lines(lines)
+    previous_machine: str | None = None
     for i, ln in enumerate(lines):
         if i in furniture:
             continue
         if ln.kind == "label":
             close_paragraph()
-            paragraphs = []
-            turns.append((ln.label, ln.number, paragraphs))
+            label = ln.label
+            if ln.style == "machine" and (rule.is_non_speaker(label) or label == "Notes"):
+                label = ""  # a transcription service's "Note": a narrative turn
+            # The same speaker's next machine segment continues the turn.
+            if not (ln.style == "machine" and turns and label == previous_machine):
+                paragraphs = []
+                turns.append((label, ln.number, paragraphs))
+            previous_machine = label if ln.style == "machine" else None
             if ln.rest.strip():
                 paragraph.append(ln.rest)
                 paragraph_line = ln.number

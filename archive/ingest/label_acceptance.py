@@ -107,7 +107,11 @@ def accept_labels(lines: list[Line]) -> None:
             key = label_key(ln.label)
             counts[key] = counts.get(key, 0) + 1
 
+    machine = sum(1 for ln in candidates if ln.style == "machine")
+
     def vouched(ln: Line) -> bool:
+        if ln.style == "machine" and machine >= 2:
+            return True  # "Jane Porter 00:00:01-00:00:09", "Jane Porter (00:12):"
         if ln.weak or ln.style in ("answer", "caps-dot", "long"):
             return False  # decided below, from the labels around them
         if _is_role(ln.label) or _names_someone(ln):

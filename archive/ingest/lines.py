@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from archive.ingest.event_kinds import guess_kind
+from archive.ingest.machine import is_signal_line, segment_label
 from archive.ingest.sources import SourceRule
 
 __all__ = [
@@ -247,15 +248,22 @@ def is_heading(text: str) -> bool:
 
 def classify(lines: list[str], rule: SourceRule) -> list[Line]:
     out: list[Line] = []
+    since_segment = 9  # lines since a machine segment's label: its signal lines follow it
     for number, text in enumerate(lines, start=1):
         if text[:1] in "[(":
             text = _LEADING_STAMP.sub("", text)
         line = Line(number, text)
         out.append(line)
+        since_segment += 1 if text else 0
         if not text:
             line.kind = "blank"
         elif STAMP.match(text):
             line.kind = "stamp"
+        elif since_segment <= 2 and is_signal_line(text):
+            line.kind = "stamp"  # "No Signal (0.412)" under a transcription service's segment
+        elif text[-1] in "0123456789)]" and (found := _machine_label(text)) is not None:
+            line.kind, line.style, line.label = "candidate", "machine", found
+            since_segment = 0
         elif text[0] == "<" and _HTML_ONLY.match(text):
             line.kind = "html"
         elif (m := _Q_LINE.match(text)) is not None:
@@ -316,6 +324,25 @@ def _long_label(text: str) -> tuple[str, str] | None:
     return label, rest
 
 
+def _machine_label(text: str) -> str | None:
+    """The speaker of "Jane Porter 00:00:01-00:00:09 (8 sec)" or "Jane Porter  0:12"."""
+    found = segment_label(text)
+    if found is None:
+        return None
+    name = found[0]
+    if not name or _service_role(name) or _looks_like_name(name) or _is_caps_label(name):
+        return name
+    return None
+
+
+def _service_role(name: str) -> bool:
+    """ "Speaker 1", "Unknown Speaker", "Note": names a transcription service gives."""
+    return bool(_SERVICE_ROLE.fullmatch(name))
+
+
+_SERVICE_ROLE = re.compile(r"(?:unknown |unidentified )?(?:speaker|note|notes)(?: ?\d+)?", re.I)
+
+
 def _unemphasised(text: str) -> str:
     if text[0] not in "*_":
         return text
@@ -346,8 +373,11 @@ def _classify_colon_line(line: Line, m: re.Match[str], rule: SourceRule) -> None
     if rest[:1] in "[(":
         rest = _LEADING_STAMP.sub("", rest)
     note = m["note"]
+    machine = False
     if note and STAMP.match(note):
-        note = None  # "Speaker 1 (00:12:31):": the time goes
+        note, machine = None, True  # "Speaker 1 (00:12:31):": the time goes
+    if rest and STAMP.match(rest):
+        rest, machine = "", True  # "Jane Porter: (00:12)"
     if note:
         # "Emmanuel Macron (retranslated): ..." -> the note opens the turn's text.
         rest = f"{note} {rest}".strip()
@@ -368,6 +398,8 @@ def _classify_colon_line(line: Line, m: re.Match[str], rule: SourceRule) -> None
         line.weak = not _may_follow_a_name(rest)
     if line.kind != "text":
         line.label, line.rest = label, rest
+        if machine and line.kind == "candidate":
+            line.style, line.weak = "machine", False
 
 
 def _may_follow_a_name(rest: str) -> bool:

@@ -29,6 +29,7 @@ from archive.ingest.header import read_header
 from archive.ingest.label_acceptance import accept_labels
 from archive.ingest.language import guess_language
 from archive.ingest.lines import classify, split_lines
+from archive.ingest.machine import captions_to_text, looks_like_captions
 from archive.ingest.parsed import ParsedTranscript, ParsedTurn, ParseError
 from archive.ingest.reading import read_transcript_file
 from archive.ingest.sources import detect_source, get_rule
@@ -57,6 +58,9 @@ def parse_text(
     hints = hints or {}
     if not text or not text.strip():
         raise ParseError("empty file")
+    voices: set[str] = set()
+    if looks_like_captions(text):
+        text, voices = captions_to_text(text)  # WebVTT / SubRip: "Name: words" paragraphs
     raw_lines = split_lines(text)
     if source:
         try:
@@ -67,6 +71,16 @@ def parse_text(
         rule = detect_source(text, filename=filename, url=hints.get("source_url"))
 
     lines = classify(raw_lines, rule)
+    for ln in lines:
+        # A caption's voice ("<v Jane Porter>") names its speaker, whatever the words.
+        name = ln.text.split(":", 1)[0] if ":" in ln.text else ""
+        if name in voices:
+            ln.kind, ln.style, ln.label, ln.rest = (
+                "label",
+                "machine",
+                name,
+                ln.text[len(name) + 1 :].strip(),
+            )
     accept_labels(lines)
     label_indexes = [i for i, ln in enumerate(lines) if ln.kind == "label"]
     if not label_indexes:
@@ -87,7 +101,7 @@ def parse_text(
     for line_number, paragraphs in header.narrative:
         add("", paragraphs, "narrative", line_number)
     for label, line_number, paragraphs in assembled:
-        add(label, paragraphs, "speech", line_number)
+        add(label, paragraphs, "speech" if label else "narrative", line_number)
     for line_number, paragraph in closing:
         add("", [paragraph], "narrative", line_number)
 

@@ -103,7 +103,7 @@ def accept_labels(lines: list[Line]) -> None:
     candidates = [ln for ln in lines if ln.kind == "candidate"]
     counts: dict[str, int] = {}
     for ln in candidates:
-        if not ln.weak and ln.style != "long":
+        if not ln.weak and ln.style not in ("long", "answer"):
             key = label_key(ln.label)
             counts[key] = counts.get(key, 0) + 1
 
@@ -149,6 +149,7 @@ def accept_labels(lines: list[Line]) -> None:
                 ln.kind = "label"
                 changed = True
 
+    _accept_caps_dot(candidates, counts)
     _accept_answers(lines)
 
     # After the first turn, "Follow-up:", "Remark:", "Reply:" are labels even once; and a label
@@ -228,6 +229,16 @@ def split_inline_labels(lines: list[Line]) -> None:
             ),
         )
         i += 1
+
+
+def _accept_caps_dot(candidates: list[Line], counts: dict[str, int]) -> None:
+    """ "THE PRESIDENT. No, ..." and "Mr. DALTON. Madam Chair, ...": labels of two words or more
+    that recur; then every such label once some recur (the Congressional Record's "The
+    CHAIRWOMAN." speaks once). A lone word ("NATO. The alliance ...") only answers "Q." below."""
+    dotted = [ln for ln in candidates if ln.style == "caps-dot" and len(ln.label.split()) >= 2]
+    if any(counts.get(label_key(ln.label), 0) >= 2 for ln in dotted):
+        for ln in dotted:
+            ln.kind = "label"
 
 
 def _accept_answers(lines: list[Line]) -> None:

@@ -30,6 +30,7 @@ __all__ = [
     "Line",
     "classify",
     "is_heading",
+    "indents",
     "split_lines",
     "squash",
 ]
@@ -80,6 +81,15 @@ def drop_hover_cards(line: str) -> str:
         return line
     out.append(line[position:])
     return squash("".join(out))
+
+
+def indents(text: str) -> list[int]:
+    """How far each line of ``split_lines(text)`` was indented (tabs count as four spaces)."""
+    text = _NEWLINES.sub("\n", text)
+    return [
+        len(line) - len(line.lstrip()) + 3 * line[: len(line) - len(line.lstrip())].count("\t")
+        for line in text.split("\n")
+    ]
 
 
 def squash(text: str) -> str:
@@ -177,6 +187,7 @@ class Line:
     rest: str = ""
     style: str = ""  # "q", "answer", "caps", "caps-dot", "mixed", "cjk", "long", "machine"
     convention: str = ""  # "dot" for "Q." / "A.", "dash" for "Q -" / "R -"
+    indent: int = 0  # leading spaces in the input (paragraphs of a hard-wrapped text)
     # A candidate whose words after the colon could be prose ("Germany: we ...", "Anna: 45
     # seconds"): a label only where the same label is accepted elsewhere on its own merits.
     weak: bool = False
@@ -349,8 +360,19 @@ def _unemphasised(text: str) -> str:
     return _EMPHASIS.sub(lambda m: m[2] + (m[3] or m[4]), text)
 
 
+# The Congressional Record's "Mr. DALTON.", "Ms. VARGA of Ohio.", "The CHAIRWOMAN.", "The SPEAKER
+# pro tempore.": an honorific, then the name in capitals, then a full stop.
+_RECORD_LABEL = re.compile(
+    r"^(?P<label>(?:(?:Mr|Ms|Mrs|Miss|Dr)\.|The)\s+[A-Z][A-Z'’\-]+(?:\s+[A-Z][A-Z'’\-]+)?"
+    r"(?:\s+of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?|\s+pro\s+tempore)?)\.\s+(?P<rest>\S.*)$"
+)
+
+
 def _caps_dot_label(text: str) -> tuple[str, str] | None:
-    """("THE PRESIDENT", "No, ...") for "THE PRESIDENT. No, ..."; "MR. PRICE. Good" too."""
+    """("THE PRESIDENT", "No, ...") for "THE PRESIDENT. No, ..."; "MR. PRICE. Good" and
+    "Mr. DALTON. Madam Chair, ..." too."""
+    if (m := _RECORD_LABEL.match(text)) is not None:
+        return m["label"], m["rest"]
     words = text.split(" ", 8)
     label_end = 0
     for i, word in enumerate(words[:-1]):

@@ -28,7 +28,7 @@ from archive.ingest.dates import find_date
 from archive.ingest.header import read_header
 from archive.ingest.label_acceptance import accept_labels
 from archive.ingest.language import guess_language
-from archive.ingest.lines import classify, split_lines
+from archive.ingest.lines import classify, indents, split_lines
 from archive.ingest.machine import captions_to_text, looks_like_captions
 from archive.ingest.parsed import ParsedTranscript, ParsedTurn, ParseError
 from archive.ingest.reading import read_transcript_file
@@ -71,6 +71,8 @@ def parse_text(
         rule = detect_source(text, filename=filename, url=hints.get("source_url"))
 
     lines = classify(raw_lines, rule)
+    for ln, indent in zip(lines, indents(text), strict=False):
+        ln.indent = indent
     for ln in lines:
         # A caption's voice ("<v Jane Porter>") names its speaker, whatever the words.
         name = ln.text.split(":", 1)[0] if ":" in ln.text else ""
@@ -90,7 +92,7 @@ def parse_text(
     wrapped = is_hard_wrapped(lines)
     header = read_header(lines[:first], rule, hints, wrapped)
     end = footer_start(lines, last, rule)
-    assembled, closing = assemble(lines[first:end], rule, wrapped)
+    assembled = assemble(lines[first:end], rule, wrapped)
 
     turns: list[ParsedTurn] = []
 
@@ -102,8 +104,6 @@ def parse_text(
         add("", paragraphs, "narrative", line_number)
     for label, line_number, paragraphs in assembled:
         add(label, paragraphs, "speech" if label else "narrative", line_number)
-    for line_number, paragraph in closing:
-        add("", [paragraph], "narrative", line_number)
 
     warnings: list[str] = []
     if header.introduction_line is not None:
@@ -113,7 +113,7 @@ def parse_text(
         )
     tail = lines[last:end]
     tail_lines = sum(1 for ln in tail if ln.kind == "text")
-    tail_chars = len(turns[-1 - len(closing)].text)
+    tail_chars = next((len(t.text) for t in reversed(turns) if t.kind == "speech"), 0)
     if tail_lines >= _LONG_TAIL_LINES and tail_chars >= _LONG_TAIL_CHARS:
         warnings.append(f"no labels found after line {lines[last].number}")
     if len(header.lines) > _LONG_TAIL_LINES:

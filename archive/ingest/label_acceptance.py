@@ -136,15 +136,25 @@ def accept_labels(lines: list[Line]) -> None:
         names = {tuple(label_key(ln.label).split()) for ln in accepted if ln.style != "long"}
         named_mixed = any(ln.style == "mixed" and not _is_role(ln.label) for ln in accepted)
         has_caps = any(ln.style == "caps" and not _is_role(ln.label) for ln in accepted)
+        # A long first mention and a later short one vouch for each other.
+        short_names = {
+            tuple(label_key(ln.label).split())
+            for ln in candidates
+            if ln.kind == "candidate" and ln.style == "mixed" and not ln.weak
+        }
+        long_labels = [ln.label for ln in accepted if ln.style == "long"]
         for ln in candidates:
             if ln.kind != "candidate" or ln.weak or ln.style in ("answer", "caps-dot"):
                 continue
             if ln.style == "long":
-                accept = _names_a_known_speaker(ln.label, names) or (
+                accept = _names_a_known_speaker(ln.label, names | short_names) or (
                     named_mixed and not has_caps and _is_office_and_name(ln.label)
                 )
             else:
-                accept = _second_chance(ln, surnames, named_mixed, has_caps)
+                key = tuple(label_key(ln.label).split())
+                accept = _second_chance(ln, surnames, named_mixed, has_caps) or (
+                    len(key) >= 2 and any(_names_a_known_speaker(lab, {key}) for lab in long_labels)
+                )
             if accept:
                 ln.kind = "label"
                 changed = True

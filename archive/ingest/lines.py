@@ -341,7 +341,9 @@ def _machine_label(text: str) -> str | None:
     if found is None:
         return None
     name = found[0]
-    if not name or _service_role(name) or _looks_like_name(name) or _is_caps_label(name):
+    if not name or ":" in name or re.search(r"[.!?…]\s", name):
+        return None  # "MODERATOR: Yes. Meeting of the Board 14:00" is a label and its words
+    if _service_role(name) or _looks_like_name(name) or _is_caps_label(name):
         return name
     return None
 

@@ -81,10 +81,9 @@ _COPYRIGHT = re.compile(
 )
 # "Meeting of the Regional Forum. Photo: TASS", "(Photo: Reuters)", "Photo by Jane Doe"
 _PHOTO_CREDIT = re.compile(
-    r"(?:^|[.!?)\s])\(?(?:photo(?:graph)?s?|picture|image|фото|фотография|图片|图|照片|写真|"
-    r"사진|foto)\s*(?:by|courtesy of|credit)?\s*[:：]\s*\S[^.!?。]{0,60}\)?\.?$"
-    r"|(?:^|[.!?]\s)photo(?:graph)? by [^.!?]{2,60}\.?$",
-    re.I,
+    r"(?:^|[.!?)\s])\(?(?i:photo(?:graph)?s?|picture|image|фото|фотография|图片|图|照片|写真|사진|"
+    r"foto)\s*(?i:by|courtesy of|credit)?\s*[:：]\s*[^\W\d_a-zа-я][^.!?。]{0,60}\)?\.?$"
+    r"|(?:^|[.!?]\s)(?i:photo(?:graph)? by) [^\W\d_a-z][^.!?]{1,60}\.?$"
 )
 # A caption names a scene: "At the Carriage Works.", "With the Governor.", "During the talks."
 _SCENE_START = re.compile(
@@ -192,7 +191,9 @@ def is_url(text: str) -> bool:
 
 def is_caption(text: str) -> bool:
     """A photo caption with its credit: "Meeting of the Regional Forum. Photo: TASS"."""
-    return len(text) <= 300 and bool(_PHOTO_CREDIT.search(text.strip()))
+    if len(text) > 300 or (m := _PHOTO_CREDIT.search(text.strip())) is None:
+        return False
+    return len(m[0].split(":", 1)[-1].split()) <= 8
 
 
 def is_scene_caption(text: str) -> bool:

@@ -14,6 +14,7 @@ roles, offices); this module is the parser's own: it looks at every line of one 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from archive.ingest.furniture import is_footer_heading
 from archive.ingest.labels import (
@@ -58,6 +59,7 @@ def _is_role(label: str) -> bool:
     return is_anonymous(label) or is_answer_placeholder(label) or key in _ROLES
 
 
+@lru_cache(maxsize=4096)
 def _surname(label: str) -> str:
     """Last word of the name part ("" for a role such as "SENIOR ADMINISTRATION OFFICIAL")."""
     words = label_key(split_label(label).name).split()
@@ -223,7 +225,7 @@ def split_inline_labels(lines: list[Line]) -> None:
     while i < len(lines):
         ln = lines[i]
         body = ln.rest if ln.kind == "label" else ln.text if ln.kind == "text" else ""
-        m = inline.search(body) if body else None
+        m = inline.search(body) if ":" in body or "：" in body else None
         if m is None:
             i += 1
             continue

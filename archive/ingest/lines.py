@@ -251,8 +251,10 @@ def _looks_like_cjk_label(label: str) -> bool:
 
 def is_heading(text: str) -> bool:
     """ "Remarks at the OSCE Ministerial": title-cased words and no sentence punctuation."""
+    if text.rstrip().endswith((".", "?", "!", "…", ":", ",", ";")):
+        return False
     words = [w for w in text.split() if w[:1].isalpha() and w.casefold() not in CONNECTORS]
-    if len(words) < 2 or text.rstrip().endswith((".", "?", "!", "…", ":", ",", ";")):
+    if len(words) < 2:
         return False
     return sum(1 for w in words if w[:1].isupper()) / len(words) >= 0.75
 
@@ -411,8 +413,11 @@ def _classify_colon_line(line: Line, m: re.Match[str], rule: SourceRule) -> None
         line.kind, line.style = "label", "caps"
         # "LABEL: ALL CAPS HEADLINE" and "CORRECTED: Remarks by the President" are headings; a
         # label only where the same label opens turns elsewhere.
-        words = [w for w in rest.split() if sum(ch.isalpha() for ch in w) >= 2]
-        shouting = rest == rest.upper() and rest != rest.lower() and len(words) > 3
+        shouting = (
+            rest == rest.upper()
+            and rest != rest.lower()
+            and sum(1 for w in rest.split() if sum(ch.isalpha() for ch in w) >= 2) > 3
+        )
         if shouting or (is_heading(rest) and (guess_kind(rest) or guess_kind(label))):
             line.kind, line.weak = "candidate", True
     elif _looks_like_cjk_label(label):

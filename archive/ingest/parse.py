@@ -71,8 +71,6 @@ def parse_text(
         rule = detect_source(text, filename=filename, url=hints.get("source_url"))
 
     lines = classify(raw_lines, rule)
-    for ln, indent in zip(lines, indents(text), strict=False):
-        ln.indent = indent
     for ln in lines:
         # A caption's voice ("<v Jane Porter>") names its speaker, whatever the words.
         name = ln.text.split(":", 1)[0] if ":" in ln.text else ""
@@ -90,6 +88,10 @@ def parse_text(
     first, last = label_indexes[0], label_indexes[-1]
 
     wrapped = is_hard_wrapped(lines)
+    if wrapped:  # an indented line may start a paragraph
+        widths = indents(text)
+        for ln in lines:
+            ln.indent = widths[ln.number - 1]
     header = read_header(lines[:first], rule, hints, wrapped)
     end = footer_start(lines, last, rule)
     assembled = assemble(lines[first:end], rule, wrapped)

@@ -290,3 +290,20 @@ def test_the_shapes_of_furniture():
     assert is_scene_caption("With the Governor of the Northern Region.")
     assert not is_scene_caption("Cecilia Vega of ABC.")
     assert not is_scene_caption("Good afternoon, Mr President.")
+
+
+def test_what_follows_an_end_mark_is_the_page_not_the_last_turn():
+    parsed = parse_text(
+        "Skip to content\nGovernor's Office Logo\nAdministration\nIssues\nBriefings & Statements\n"
+        "Contact\nSearch\nBriefings & Statements\n"
+        "Remarks by the Governor in Press Gaggle Aboard the State Plane\nRemarks\n"
+        "February 9, 2025\nAboard the State Plane\nEn Route Nordby, Maine\n4:12 P.M. EST\n"
+        "THE GOVERNOR: Hello, everybody.\nQ Governor, on the harbour —\n"
+        "THE GOVERNOR: We'll announce it on Monday. (Laughter.)\nEND 4:30 P.M. EST\n"
+        "Next: Remarks by the Governor at the Signing\nThe Governor's Office\n"
+        "1 State Street\nNordby, ME 04000\nCopyright\nPrivacy\n"
+    )
+    assert parsed.title == "Remarks by the Governor in Press Gaggle Aboard the State Plane"
+    assert parsed.location == "Aboard the State Plane, En Route Nordby, Maine"
+    assert labels(parsed) == ["THE GOVERNOR", "Q", "THE GOVERNOR"]
+    assert parsed.turns[-1].text == "We'll announce it on Monday. (Laughter.)"

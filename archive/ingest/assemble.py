@@ -36,6 +36,8 @@ def footer_start(lines: list[Line], last_label: int, rule: SourceRule) -> int:
     after which nobody speaks again."""
     for i in range(last_label + 1, len(lines)):
         ln = lines[i]
+        if ln.kind == "stamp" and _END_MARK.match(ln.text):
+            return i + 1  # "END 4:30 P.M. EST", "###": what follows is the page's
         if ln.kind != "text":
             continue
         if rule.is_footer_marker(ln.text):
@@ -43,6 +45,9 @@ def footer_start(lines: list[Line], last_label: int, rule: SourceRule) -> int:
         if is_footer_heading(ln.text) and not any(_is_speech(x) for x in lines[i + 1 :]):
             return i
     return len(lines)
+
+
+_END_MARK = re.compile(r"^[*_\s(\-]*(?:END\b|ENDS\b|###|# # #)", re.I)
 
 
 def _is_speech(ln: Line) -> bool:

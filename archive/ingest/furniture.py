@@ -67,7 +67,8 @@ FOOTER_HEADINGS = {
 _FOOTER_LINE = re.compile(
     r"^(?:publication date|date of publication|publication status|direct link|permalink|"
     r"short link|published in sections?|last updated|page last updated|last modified|"
-    r"source|url|tags|topics|keywords|persons|geography|share on|share via|"
+    r"source|url|tags|topics|keywords|persons|geography|share on|share via|next|previous|"
+    r"next (?:post|article|story)|previous (?:post|article|story)|read next|up next|"
     r"发布时间|来源|责任编辑|编辑)\s*[:：]"
     r"|^(?:last updated|page last updated|last modified|published) (?:at|on)\b",
     re.I,

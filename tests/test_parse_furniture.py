@@ -307,3 +307,19 @@ def test_what_follows_an_end_mark_is_the_page_not_the_last_turn():
     assert parsed.location == "Aboard the State Plane, En Route Nordby, Maine"
     assert labels(parsed) == ["THE GOVERNOR", "Q", "THE GOVERNOR"]
     assert parsed.turns[-1].text == "We'll announce it on Monday. (Laughter.)"
+
+
+def test_a_think_tank_header_lists_its_participants_before_the_first_turn():
+    parsed = parse_text(
+        "Center for Regional Strategy\nOnline Event\n“The Future of the Arctic Ports”\n"
+        "DATE: Tuesday, March 3, 2021\nTIME: 10:00 a.m. EST\nLOCATION: Washington, D.C.\n"
+        "FEATURING:\nKarl Lind, Director, Nordby Shipyard\nMODERATOR:\nAnna Berg, Senior Fellow\n"
+        "Transcript By Nordic Transcriptions LLC\nwww.transcriptions.example\n\n"
+        "ANNA BERG: Good morning, everyone.\n\nKARL LIND: Thank you, Anna.\n\n"
+        "Q: Hi, this is Tom from Nordic Wire.\n\nKARL LIND: Hello, Tom.\n\n(END)\n"
+    )
+    assert parsed.title == "The Future of the Arctic Ports"
+    assert (parsed.date, parsed.location) == (datetime.date(2021, 3, 3), "Washington, D.C.")
+    assert labels(parsed) == ["ANNA BERG", "KARL LIND", "Q", "KARL LIND"]
+    assert "Anna Berg, Senior Fellow" in parsed.header
+    assert parsed.turns[-1].text == "Hello, Tom."

@@ -136,7 +136,9 @@ def read_header(
             if date_index is None:
                 (header.date, place), date_index = found, i
     title_index = _pick_title(texts, hints.get("title"), notes | set(parentheticals), date_index)
-    header.title = texts[title_index] if title_index is not None else _hinted_title(hints)
+    header.title = (
+        _unquoted(texts[title_index]) if title_index is not None else _hinted_title(hints)
+    )
     if header.date is None:
         for text in (meta.get("date"), meta.get("delivered on"), meta.get("published")):
             if text and (found := find_date(text)):
@@ -355,6 +357,16 @@ def _is_place_line(text: str) -> bool:
     return text.casefold().startswith(("via ", "by phone", "by telephone")) or (
         is_place_like(text) and not names_event(text) and not is_heading(text)
     )
+
+
+_QUOTES = {"“": "”", '"': '"', "«": "»", "„": "“", "‘": "’", "「": "」", "『": "』"}
+
+
+def _unquoted(title: str) -> str:
+    """ "“The Future of the Arctic Ports”" is titled "The Future of the Arctic Ports"."""
+    if len(title) > 2 and _QUOTES.get(title[0]) == title[-1] and title[-1] not in title[1:-1]:
+        return title[1:-1].strip()
+    return title
 
 
 def _hinted_title(hints: dict[str, str]) -> str | None:

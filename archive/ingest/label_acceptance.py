@@ -178,7 +178,31 @@ def accept_labels(lines: list[Line]) -> None:
     for ln in candidates:
         if ln.kind == "candidate":
             ln.kind = "text"
+    _demote_lists_of_participants(lines)
     split_inline_labels(lines)
+
+
+def _demote_lists_of_participants(lines: list[Line]) -> None:
+    """ "MODERATOR:" or "FEATURING:" over "Anna Berg, Senior Fellow" at the top of an event's
+    transcript lists who takes part: a header line, not a turn, when the person listed speaks
+    later under a label of their own ("ANNA BERG: Good morning")."""
+    names = {label_key(ln.label) for ln in lines if ln.kind == "label"}
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        if ln.kind != "label":
+            i += 1
+            continue
+        if ln.rest.strip():
+            return  # the first turn with words on its label's line: the transcript has begun
+        body = next((x for x in lines[i + 1 :] if x.kind != "blank"), None)
+        if body is None or body.kind != "text" or "," not in body.text:
+            return
+        name = body.text.split(",", 1)[0].strip()
+        if not 2 <= len(name.split()) <= 4 or label_key(name) not in names:
+            return
+        ln.kind = "text"
+        i += 1
 
 
 def _names_a_known_speaker(label: str, names: set[tuple[str, ...]]) -> bool:

@@ -179,6 +179,8 @@ def is_link_entry(text: str) -> bool:
 def is_footer_heading(text: str) -> bool:
     """ "See also", "Related News:", "Appendix:", 相关新闻, "Publication date: ...": a line that
     starts the links and notes a page puts after (or inside) a transcript."""
+    if len(text) > 200:
+        return False
     return _key(text) in FOOTER_HEADINGS or bool(_FOOTER_LINE.match(text.strip()))
 
 

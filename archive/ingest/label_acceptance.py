@@ -240,6 +240,7 @@ def split_inline_labels(lines: list[Line]) -> None:
     known = {ln.label for ln in lines if ln.kind == "label" and ln.style != "machine"}
     if not known:
         return
+    marks = [f"{label}{colon}" for label in known for colon in (":", " :", "：")]
     alternatives = "|".join(re.escape(label) for label in sorted(known, key=len, reverse=True))
     inline = re.compile(
         rf"(?:(?<=[.?!…][\"”’)\]] )|(?<=[.?!…] )|(?<=[。？！]))(?P<label>{alternatives}) ?[:：] ?"
@@ -249,7 +250,7 @@ def split_inline_labels(lines: list[Line]) -> None:
     while i < len(lines):
         ln = lines[i]
         body = ln.rest if ln.kind == "label" else ln.text if ln.kind == "text" else ""
-        m = inline.search(body) if ":" in body or "：" in body else None
+        m = inline.search(body) if any(mark in body for mark in marks) else None
         if m is None:
             i += 1
             continue

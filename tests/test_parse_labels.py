@@ -516,3 +516,16 @@ def test_congressional_record_labels_with_a_full_stop():
     assert (
         parsed.turns[-1].paragraphs[-1] == "NATO. The alliance stands with us. NATO. It always has."
     )
+
+
+def test_sentences_apart_by_a_wide_space_are_not_a_hover_card():
+    parsed = parse_text(
+        "MS. RIVERA:\u00a0 The investigation is run by the Nordby authorities.\u00a0\u00a0 "
+        "The Nordby Police Department is working with the FBI.\u00a0 So we will assist.\n\n"
+        "Q\u00a0\u00a0\u00a0 Go ahead.\u00a0\u00a0 Go ahead. Thanks.\n"
+    )
+    assert [t.text for t in parsed.turns] == [
+        "The investigation is run by the Nordby authorities. The Nordby Police Department is "
+        "working with the FBI. So we will assist.",
+        "Go ahead. Go ahead. Thanks.",
+    ]

@@ -70,9 +70,14 @@ def _fold(word: str) -> str:
 def drop_hover_cards(line: str) -> str:
     out, position = [], 0
     for m in _CARD.finditer(line):
-        before = {_fold(w) for w in line[position : m.start()].split()[-3:]} - {""}
+        if line[: m.start()].endswith((".", "?", "!", ":", ";")) or m["card"].endswith(
+            (".", "?", "!")
+        ):
+            continue  # sentences apart by a wide space ("... days.   So here, again, ...")
+        # The card repeats a name or term said just before it: a capitalised word.
+        before = {_fold(w) for w in line[position : m.start()].split()[-3:] if w[:1].isupper()}
         card_words = {_fold(w) for w in m["card"].split()}
-        if not before & card_words:
+        if not (before - {""}) & card_words:
             continue
         out.append(line[position : m.start()])
         out.append(m["punct"] or " ")

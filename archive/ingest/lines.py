@@ -1,11 +1,14 @@
 """Step 1 of parsing: split a text into lines and say what each line is, looking at it alone.
 
-``split_lines`` makes every kind of space plain. ``classify`` then marks each line: blank, a time
-stamp or "END", raw HTML, a speaker label ("SECRETARY BLINKEN:", "Q    Thank you", "问："), a
-*candidate* label, or text. Candidates (mixed-case "Vladimir Putin:", "A." answers, "THE
-PRESIDENT.") are decided by ``label_acceptance.accept_labels``, which looks at the whole
-document, so that prose such as "Germany: we ..." or "the answer is this:" is never taken for
-a speaker.
+``split_lines`` makes every kind of space plain and drops the text of pop-up cards a pasted page
+keeps ("Mr Erdogan     Erdogan Recep TayyipPresident of Turkey , ..."). ``classify`` then marks
+each line: blank, a time stamp or "END", raw HTML, a speaker label ("SECRETARY BLINKEN:", "Q
+Thank you", "问："), a *candidate* label, or text. Candidates (mixed-case "Vladimir Putin:", long
+first mentions, "A." answers, "THE PRESIDENT.", "Mr. DALTON.", machine segments) are decided by
+``label_acceptance.accept_labels``, which looks at the whole document, so that prose such as
+"Germany: we ..." or "the answer is this:" is never taken for a speaker. A candidate is *weak*
+when the words after its colon could continue prose ("Anna: 45 seconds"): a label only where
+the same label is accepted elsewhere.
 
 The patterns and word lists that tell a label from prose on a single line live here too.
 """

@@ -2,16 +2,21 @@
 
 ``parse_text`` runs the steps in order, each in a module of its own (none of them knows Django):
 
-1. ``lines.py`` splits the text into lines and looks at every line alone: blank, time stamp /
-   "END", raw HTML, a speaker label ("SECRETARY BLINKEN:", "Q    Thank you", "问："), a
-   candidate label ("Vladimir Putin:"), or text.
+0. ``machine.py`` turns WebVTT / SubRip captions into "Name: words" paragraphs.
+1. ``lines.py`` splits the text into lines (dropping pasted pop-up cards) and looks at every line
+   alone: blank, time stamp / "END", raw HTML, a speaker label ("SECRETARY BLINKEN:", "Q    Thank
+   you", "问："), a candidate label ("Vladimir Putin:", a long first mention, a machine segment
+   "Jane Porter 00:00:01-00:00:09"), or text.
 2. ``label_acceptance.py`` accepts the candidates that the whole document vouches for (does the
-   label recur? does it share a surname?), so that prose such as "Germany: we ..." or "the
-   answer is this:" is never taken for a speaker.
-3. ``header.py`` (with ``dates.py`` and ``event_kinds.py``) turns the lines before the first
-   turn into title / date / location / kind, keeping any introduction as a narrative turn.
+   label recur? does it share a name with another? is it a role?), so that prose such as
+   "Germany: we ..." or "the answer is this:" is never taken for a speaker; a label accepted
+   on its own merits opens a turn wherever it starts a line or a sentence.
+3. ``header.py`` (with ``dates.py``, ``event_kinds.py`` and ``furniture.py``) turns the lines
+   before the first turn into title / date / location / kind, past menus and language bars,
+   keeping any introduction as a narrative turn.
 4. ``assemble.py`` finds where the page footer begins after the last turn and builds turns
-   from the paragraphs in between; ``language.py`` guesses the language of their text.
+   from the paragraphs in between, leaving out related links and captions (``furniture.py``);
+   ``language.py`` guesses the language of their text.
 
 ``parse_file`` reads a file with ``reading.py`` first. ``ParsedTranscript``, ``ParsedTurn`` and
 ``ParseError`` live in ``parsed.py`` and are re-exported here for callers.

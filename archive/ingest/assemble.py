@@ -1,9 +1,11 @@
 """Step 4 of parsing: build the speaker turns, from the first label to the page footer.
 
-``footer_start`` finds where the page footer begins after the last label. ``assemble`` turns
-the lines in between into (label, line, paragraphs), joining the lines of a paragraph when
-``is_hard_wrapped`` says the text was wrapped, and keeps page chrome ("U.S. Department of
-State", related links) and closing stage directions out of the last turn.
+``footer_start`` finds where the page footer begins after the last label (a site's footer
+marker, an END mark, a related-links heading after which nobody speaks). ``assemble`` turns the
+lines in between into (label, line, paragraphs): paragraphs come back from hard-wrapped text
+(``is_hard_wrapped``) and from lines broken mid-sentence; related-links blocks and photo captions
+are left out wherever they stand (``furniture.py``); page chrome is kept out of the last turn; a
+note that the event ended becomes a narrative turn.
 """
 
 from __future__ import annotations

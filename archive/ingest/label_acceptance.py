@@ -4,8 +4,14 @@
 BLINKEN:", "Q    Thank you"); other label-like lines are candidates. ``accept_labels`` promotes
 the candidates that the whole document vouches for: the label recurs, is a role ("MODERATOR",
 "法新社记者"), names an office and a person ("Foreign Minister Wang Yi:"), shares a surname with
-an accepted label ("Putin:" after "President of Russia Vladimir Putin:"), or answers a question
-of the same convention ("A." after "Q."). Every other candidate becomes text again.
+an accepted label ("Putin:" after "President of Russia Vladimir Putin:"), is a long first
+mention of a name that is a label too ("Research Director of the Institute, moderator Pavel
+Orlov:" and "Pavel Orlov:"), is a machine segment of a transcript that has several, follows up
+once the transcript has begun ("Follow-up:", "Remark:", "Reply:"), or answers a question of the
+same convention ("A." after "Q."). A weak candidate ("Anna Lindqvist: 45 seconds") is a label
+where the same label is accepted on its own merits. Every other candidate becomes text again.
+Then a list of participants at the top is no turn, and an accepted label that starts a sentence
+inside a paragraph starts a turn there (``split_inline_labels``).
 
 ``labels.py`` holds the helpers about a single label that the loader uses too (keys, anonymous
 roles, offices); this module is the parser's own: it looks at every line of one document.

@@ -365,3 +365,167 @@ def test_a_name_before_a_heading_is_a_title_not_a_speaker():
     assert labels(parsed) == ["QUESTION", "SECRETARY BLINKEN"]
     assert parsed.title == "Secretary Blinken: Interview With Reuters"
     assert parsed.kind == "interview"
+
+
+# --- issue 10: every label convention ------------------------------------------------------------
+
+
+def test_a_label_accepted_elsewhere_opens_a_turn_whatever_follows_its_colon():
+    parsed = parse_text(
+        "Governors' Debate\n\n"
+        "Anna Lindqvist: Good evening. Governor Ellison, you have two minutes.\n\n"
+        "Mark Ellison: Thank you, Anna. Our state is working again.\n\n"
+        "Anna Lindqvist: Senator Okafor, your response.\n\n"
+        "Ruth Okafor: Thank you. The governor forgets the budget.\n\n"
+        "Anna Lindqvist: 45 seconds, Governor.\n\n"
+        "Mark Ellison: 14,000 jobs came back last year, and the budget is balanced.\n\n"
+        "Ruth Okafor: the committee never voted on it.\n\n"
+        "Anna Lindqvist: Governor Ellison, on trade policy -\n\n"
+        "Mark Ellison: Germany: we sell them more than ever. Germany: we buy less.\n"
+    )
+    assert labels(parsed) == [
+        "Anna Lindqvist", "Mark Ellison", "Anna Lindqvist", "Ruth Okafor", "Anna Lindqvist",
+        "Mark Ellison", "Ruth Okafor", "Anna Lindqvist", "Mark Ellison",
+    ]  # fmt: skip
+    assert parsed.turns[4].text == "45 seconds, Governor."
+    assert parsed.turns[5].text.startswith("14,000 jobs came back")
+    assert parsed.turns[6].text == "the committee never voted on it."
+    # Prose once or twice inside a speech stays prose.
+    assert parsed.turns[8].text == "Germany: we sell them more than ever. Germany: we buy less."
+
+
+def test_a_label_line_before_the_first_turn_is_not_promoted_by_a_later_label():
+    parsed = parse_text(
+        "Senator Okafor: Remarks at the Harbour Forum\n\nQUESTION: Welcome.\n\n"
+        "SENATOR OKAFOR: Thank you.\n\nQUESTION: And the locks?\n\nSENATOR OKAFOR: Closed.\n"
+    )
+    assert labels(parsed) == ["QUESTION", "SENATOR OKAFOR"] * 2
+    assert parsed.title == "Senator Okafor: Remarks at the Harbour Forum"
+
+
+def test_long_first_mentions_are_labels_and_keep_the_role():
+    parsed = parse_text(
+        "Forum on Regional Security\n\n"
+        "Research Director of the Institute for Regional Studies, moderator Pavel Orlov: Good "
+        "morning. Let us begin.\n\n"
+        "MARGARET HOLLIS, President of the Atlantic Policy Forum: Thank you, Pavel.\n\n"
+        "Pavel Orlov: Ms Hollis, what do you make of the summit?\n\n"
+        "HOLLIS: It was a missed chance.\n\n"
+        "Deputy Director of the Baltic Ports Authority (BPA) Ilse Kalnina: May I add something?\n\n"
+        "Pavel Orlov: Please.\n\nIlse Kalnina: The ports were ready.\n\nHOLLIS: They were.\n"
+    )
+    assert labels(parsed) == [
+        "Research Director of the Institute for Regional Studies, moderator Pavel Orlov",
+        "MARGARET HOLLIS, President of the Atlantic Policy Forum",
+        "Pavel Orlov",
+        "HOLLIS",
+        "Deputy Director of the Baltic Ports Authority (BPA) Ilse Kalnina",
+        "Pavel Orlov",
+        "Ilse Kalnina",
+        "HOLLIS",
+    ]
+    assert parsed.turns[0].text == "Good morning. Let us begin."
+    assert parsed.turns[0].kind == "speech"
+
+
+def test_a_long_line_ending_in_a_colon_is_still_prose_when_no_one_answers_to_it():
+    parsed = parse_text(
+        "MODERATOR: Welcome.\n\nMINISTER HALL: Thank you.\n\n"
+        "The list of the projects that the committee approved in the spring session: roads and "
+        "ports.\n\nQUESTION: Which ports?\n"
+    )
+    assert labels(parsed) == ["MODERATOR", "MINISTER HALL", "QUESTION"]
+    assert parsed.turns[1].paragraphs[1].startswith("The list of the projects")
+
+
+def test_follow_up_remark_and_reply_are_labels_once_questions_are_labelled():
+    parsed = parse_text(
+        "Q: Will the minister travel to Geneva?\n\nA: Yes, next week.\n\n"
+        "Follow-up: With whom will she meet?\n\nA: With her counterparts.\n\n"
+        "Q: And the budget?\n\nA: It was approved.\n\nRemark: Thank you.\n"
+    )
+    assert labels(parsed) == ["Q", "A", "Follow-up", "A", "Q", "A", "Remark"]
+    assert parsed.turns[2].text == "With whom will she meet?"
+    named = parse_text(
+        "Question: How many hectares do you farm?\n\nTomas Berg: About a thousand.\n\n"
+        "Reply: 1,074 hectares, to be exact.\n\nTomas Berg: Yes, 1,074.\n"
+    )
+    assert labels(named) == ["Question", "Tomas Berg", "Reply", "Tomas Berg"]
+    assert named.turns[2].text == "1,074 hectares, to be exact."
+
+
+def test_a_known_label_after_the_end_of_a_sentence_starts_a_turn():
+    parsed = parse_text(
+        "Meeting with students\n\nDmitry Sokolov: Good afternoon. Please ask.\n\n"
+        "Question: What about the port deal?\n\n"
+        "Dmitry Sokolov: You asked me that already. Question: No, I asked about the other deal. "
+        "Have you spoken to its partners?\n\n"
+        "Dmitry Sokolov: Not yet. Germany: 4 percent, France: 3 percent. That is all.\n"
+    )
+    assert [(t.label, t.text) for t in parsed.turns] == [
+        ("Dmitry Sokolov", "Good afternoon. Please ask."),
+        ("Question", "What about the port deal?"),
+        ("Dmitry Sokolov", "You asked me that already."),
+        ("Question", "No, I asked about the other deal. Have you spoken to its partners?"),
+        ("Dmitry Sokolov", "Not yet. Germany: 4 percent, France: 3 percent. That is all."),
+    ]
+
+
+def test_a_chinese_label_inside_a_paragraph_starts_a_turn():
+    parsed = parse_text("问：中方有何评论？\n\n答：我们注意到了。问：还有吗？\n\n答：没有了。\n")
+    assert [(t.label, t.text) for t in parsed.turns] == [
+        ("问", "中方有何评论？"),
+        ("答", "我们注意到了。"),
+        ("问", "还有吗？"),
+        ("答", "没有了。"),
+    ]
+
+
+def test_a_caps_label_before_a_stammer_is_not_a_heading():
+    parsed = parse_text(
+        "MS. RIVERA: Go ahead.\n\nQ So, if the experts say two a week —\n\n"
+        "MS. RIVERA: I — I —\n\nQ — is that the policy?\n"
+    )
+    assert labels(parsed) == ["MS. RIVERA", "Q", "MS. RIVERA", "Q"]
+    assert parsed.turns[2].text == "I — I —"
+
+
+def test_a_pasted_hover_card_leaves_the_label_and_the_text():
+    parsed = parse_text(
+        "Press statements\n\n"
+        "President of Ruritania Anton Weiss     Weiss AntonPresident of the Republic of Ruritania "
+        " (retranslated): Thank you, President Berg     Berg TomasPresident of the Commonwealth , "
+        "for the talks on the Northern Corridor   Background information Northern Corridor (NC)"
+        "   .\n\n"
+        "Question: And the ports?\n\nAnton Weiss: They will open.\n"
+    )
+    assert labels(parsed) == ["President of Ruritania Anton Weiss", "Question", "Anton Weiss"]
+    assert parsed.turns[0].text == (
+        "(retranslated) Thank you, President Berg, for the talks on the Northern Corridor."
+    )
+
+
+def test_congressional_record_labels_with_a_full_stop():
+    parsed = parse_text(
+        "Mr. DALTON. Madam Chair, I thank the committee.\n\n"
+        "The CHAIRWOMAN. Thank you. Ms. Varga.\n\n"
+        "Ms. VARGA. Who signed the reports?\n\nMr. DALTON. The regional office did.\n\n"
+        "NATO. The alliance stands with us. NATO. It always has.\n"
+    )
+    assert labels(parsed) == ["Mr. DALTON", "The CHAIRWOMAN", "Ms. VARGA", "Mr. DALTON"]
+    assert (
+        parsed.turns[-1].paragraphs[-1] == "NATO. The alliance stands with us. NATO. It always has."
+    )
+
+
+def test_sentences_apart_by_a_wide_space_are_not_a_hover_card():
+    parsed = parse_text(
+        "MS. RIVERA:\u00a0 The investigation is run by the Nordby authorities.\u00a0\u00a0 "
+        "The Nordby Police Department is working with the FBI.\u00a0 So we will assist.\n\n"
+        "Q\u00a0\u00a0\u00a0 Go ahead.\u00a0\u00a0 Go ahead. Thanks.\n"
+    )
+    assert [t.text for t in parsed.turns] == [
+        "The investigation is run by the Nordby authorities. The Nordby Police Department is "
+        "working with the FBI. So we will assist.",
+        "Go ahead. Go ahead. Thanks.",
+    ]

@@ -1,8 +1,11 @@
 """Reading transcript files: encodings, refusals, and saved web pages."""
 
+import io
+import json
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from archive.ingest import reading
 from archive.ingest.parse import parse_file
@@ -157,3 +160,38 @@ def test_a_page_without_visible_text_is_refused_as_such(tmp_path):
     with pytest.raises(ParseError) as caught:
         read_transcript_file(path)
     assert str(caught.value) == "the page has no visible text"
+
+
+# The ingest plans speakers against the database: with pytest-django only (not "-p no:django").
+with_database = (
+    pytest.mark.django_db
+    if settings.configured
+    else pytest.mark.skip(reason="needs pytest-django and a database")
+)
+
+
+@with_database
+def test_ingest_takes_captions_files_given_or_found_in_a_folder(tmp_path):
+    """manage.py ingest reads .vtt and .srt files, named or found by the folder scan."""
+    from django.core.management import call_command
+
+    folder = tmp_path / "captions"
+    (folder / "nested").mkdir(parents=True)
+    vtt, srt = folder / "studio.vtt", folder / "nested" / "studio.srt"
+    vtt.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Jane Porter>Welcome back.\n\n"
+        "00:00:03.000 --> 00:00:05.000\n<v Tom Reyes>Thanks, Jane.\n",
+        encoding="utf-8",
+    )
+    srt.write_text(
+        "1\n00:00:01,000 --> 00:00:03,000\nJANE PORTER: Welcome back.\n\n"
+        "2\n00:00:03,000 --> 00:00:05,000\nTOM REYES: Thanks, Jane.\n",
+        encoding="utf-8",
+    )
+    for given, expected in ((vtt, [vtt]), (folder, [srt, vtt])):
+        out = io.StringIO()
+        call_command("ingest", "--dry-run", "--json", str(given), stdout=out, stderr=io.StringIO())
+        found = [json.loads(line) for line in out.getvalue().splitlines()]
+        assert sorted(item["file"] for item in found) == sorted(map(str, expected))
+        for item in found:
+            assert [turn["text"] for turn in item["turns"]] == ["Welcome back.", "Thanks, Jane."]

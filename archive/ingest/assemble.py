@@ -1,9 +1,11 @@
 """Step 4 of parsing: build the speaker turns, from the first label to the page footer.
 
-``footer_start`` finds where the page footer begins after the last label. ``assemble`` turns
-the lines in between into (label, line, paragraphs), joining the lines of a paragraph when
-``is_hard_wrapped`` says the text was wrapped, and keeps page chrome ("U.S. Department of
-State", related links) and closing stage directions out of the last turn.
+``footer_start`` finds where the page footer begins after the last label (a site's footer
+marker, an END mark, a related-links heading after which nobody speaks). ``assemble`` turns the
+lines in between into (label, line, paragraphs): paragraphs come back from hard-wrapped text
+(``is_hard_wrapped``) and from lines broken mid-sentence; related-links blocks and photo captions
+are left out wherever they stand (``furniture.py``); page chrome is kept out of the last turn; a
+note that the event ended becomes a narrative turn.
 """
 
 from __future__ import annotations
@@ -11,39 +13,98 @@ from __future__ import annotations
 import re
 import statistics
 
-from archive.ingest.lines import CONNECTORS, PARENTHETICAL, Line, squash
+from archive.ingest.furniture import (
+    is_caption,
+    is_copyright,
+    is_footer_heading,
+    is_link_entry,
+    is_link_like,
+    is_navigation,
+    is_scene_caption,
+    is_url,
+)
+from archive.ingest.lines import CJK, PARENTHETICAL, Line, squash
 from archive.ingest.sources import SourceRule
 
-__all__ = ["assemble", "footer_start", "is_hard_wrapped"]
+__all__ = ["assemble", "footer_start", "is_event_note", "is_hard_wrapped"]
 
 # A line that is all bold ("**Yemen**"): the words stay, the stars go.
 _WHOLE_EMPHASIS = re.compile(r"^(\*\*|__)([^*_]+)\1$")
 
 
 def footer_start(lines: list[Line], last_label: int, rule: SourceRule) -> int:
-    """Index of the first footer line after the last turn's label line (len(lines) if none)."""
+    """Index of the first footer line after the last turn's label line (len(lines) if none):
+    a footer marker of the site, or a related-links heading ("See also", "Related News:", 附件)
+    after which nobody speaks again."""
     for i in range(last_label + 1, len(lines)):
-        if lines[i].kind != "blank" and rule.is_footer_marker(lines[i].text):
+        ln = lines[i]
+        if ln.kind == "stamp" and _END_MARK.match(ln.text):
+            return i + 1  # "END 4:30 P.M. EST", "###": what follows is the page's
+        if ln.kind != "text":
+            continue
+        if rule.is_footer_marker(ln.text):
+            return i
+        if is_footer_heading(ln.text) and not any(_is_speech(x) for x in lines[i + 1 :]):
             return i
     return len(lines)
 
 
+_END_MARK = re.compile(r"^[*_\s(\-]*(?:END\b|ENDS\b|###|# # #)", re.I)
+
+
+def _is_speech(ln: Line) -> bool:
+    """A paragraph somebody says: long, and ending as a sentence ends."""
+    if ln.kind != "text" or not ln.text.endswith(_SENTENCE_END[:5] + ("。", "！", "？")):
+        return False
+    return len(ln.text.split()) >= 25 or len(CJK.findall(ln.text)) >= 40
+
+
+def _furniture_lines(lines: list[Line]) -> set[int]:
+    """Indexes of the lines inside the turns that are page furniture: photo captions ("...
+    Photo: TASS"), a caption-shaped line the text repeats ("Visit to the Grain Centre."), and a
+    related-links block ("See also", then links and their dates) wherever it stands."""
+    counts: dict[str, int] = {}
+    for ln in lines:
+        if ln.kind == "text":
+            counts[ln.text] = counts.get(ln.text, 0) + 1
+    drop: set[int] = set()
+    block = False
+    for i, ln in enumerate(lines):
+        if ln.kind in ("blank", "stamp", "html"):
+            continue
+        if ln.kind != "text":
+            block = False
+            continue
+        text = ln.text
+        if is_footer_heading(text) and _next_is_link(lines, i):
+            block = True
+            drop.add(i)
+        elif block and is_link_entry(text):
+            drop.add(i)
+        else:
+            block = False
+            if is_caption(text) or (counts[text] >= 2 and is_scene_caption(text)):
+                drop.add(i)
+    return drop
+
+
+def _next_is_link(lines: list[Line], i: int) -> bool:
+    following = next((ln for ln in lines[i + 1 :] if ln.kind != "blank"), None)
+    return following is not None and following.kind == "text" and is_link_entry(following.text)
+
+
 _SENTENCE_END = (".", "!", "?", "…", '"', "”", "’", ")", "]", ":", ";", ",", "»", "。", "！", "？")
-_CLOSINGS = {"thank", "thanks", "okay", "ok", "bye", "goodbye", "good", "yes", "no", "great", "all"}
 
 
-def _is_link_like(text: str) -> bool:
-    """A related-page link or a lone site name: short, title-cased, no sentence punctuation."""
-    words = text.split()
-    if not words or len(words) > 12 or len(text) > 100 or text.endswith(_SENTENCE_END):
-        return False
-    if words[0].casefold().strip(",") in _CLOSINGS:
-        return False
-    content = [w for w in words if w.casefold() not in CONNECTORS and w[:1].isalpha()]
-    if not content:
-        return False
-    capitalised = sum(1 for w in content if w[:1].isupper())
-    return capitalised / len(content) >= 0.75
+def _is_tail_furniture(text: str) -> bool:
+    """Left at the very end of the last turn: a link, a site name, a copyright or share line."""
+    return (
+        is_link_like(text)
+        or is_copyright(text)
+        or is_url(text)
+        or is_navigation(text)
+        or is_footer_heading(text)
+    )
 
 
 def is_hard_wrapped(lines: list[Line]) -> bool:
@@ -64,55 +125,144 @@ def is_hard_wrapped(lines: list[Line]) -> bool:
 
 def assemble(
     lines: list[Line], rule: SourceRule, wrapped: bool
-) -> tuple[list[tuple[str, int, list[str]]], list[tuple[int, str]]]:
-    """(label, line, paragraphs) for each labelled turn in ``lines`` (which start at a label),
-    and the (line, text) of stage directions after the last turn's words.
+) -> list[tuple[str, int, list[str]]]:
+    """(label, line, paragraphs) for each turn in ``lines`` (which start at a label); the label is
+    "" for a narrative turn.
 
-    "(The briefing was concluded at 3:01 p.m.)" after the last words tells of the event, not of
-    the speaker, like "(The President and the Prime Minister enter.)" before the first label: both
-    become narrative turns. "(Laughter.)" between a speaker's words stays in that turn.
+    A stand-alone stage direction after a speaker's words follows one rule wherever it stands:
+    it belongs to that speaker's turn ("(Laughter.)", "(Cross-talk.)", "(The press departs.)"),
+    at the end of the transcript too; only a note that the event ended ("(The briefing was
+    concluded at 3:01 p.m.)") is a narrative turn, as "(The President and the Prime Minister
+    enter.)" before the first label is.
     """
     turns: list[tuple[str, int, list[tuple[int, str]]]] = []
-    paragraph: list[str] = []
-    paragraph_line = 0
-    paragraphs: list[tuple[int, str]] = []
-
-    def close_paragraph() -> None:
-        if paragraph:
-            text = squash(" ".join(paragraph))
-            if text:
-                paragraphs.append((paragraph_line, text))
-            paragraph.clear()
-
-    for ln in lines:
-        if ln.kind == "label":
-            close_paragraph()
-            paragraphs = []
-            turns.append((ln.label, ln.number, paragraphs))
-            if ln.rest.strip():
-                paragraph.append(ln.rest)
-                paragraph_line = ln.number
-        elif ln.kind in ("blank", "stamp"):
-            close_paragraph()
-        elif ln.kind == "html":
+    builder = _Paragraphs(wrapped, _wrap_width(lines) if wrapped else 0)
+    furniture = _furniture_lines(lines)
+    previous_machine: str | None = None
+    for i, ln in enumerate(lines):
+        if i in furniture or ln.kind == "html":
             continue
+        if ln.kind == "label":
+            builder.close()
+            label = ln.label
+            if ln.style == "machine" and (rule.is_non_speaker(label) or label == "Notes"):
+                label = ""  # a transcription service's "Note": a narrative turn
+            # The same speaker's next machine segment continues the turn.
+            if not (ln.style == "machine" and turns and label == previous_machine):
+                builder.paragraphs = []
+                turns.append((label, ln.number, builder.paragraphs))
+            previous_machine = label if ln.style == "machine" else None
+            if ln.rest.strip():
+                builder.add(ln.number, ln.rest, 0)
+        elif ln.kind in ("blank", "stamp"):
+            builder.close()
         else:
-            if not wrapped:
-                close_paragraph()
-            if not paragraph:
-                paragraph_line = ln.number
             text = ln.text
             if text[0] in "*_":  # "**Yemen**", a bold heading pasted from a page
                 text = _WHOLE_EMPHASIS.sub(r"\2", text)
-            paragraph.append(text)
-    close_paragraph()
+            builder.add(ln.number, text, ln.indent)
+    builder.close()
 
-    closing: list[tuple[int, str]] = []
     if turns:
         last = turns[-1][2]
         # Page chrome left at the very end belongs to no one ("U.S. Department of State", links).
-        while len(last) > 1 and (rule.is_chrome(last[-1][1]) or _is_link_like(last[-1][1])):
+        while len(last) > 1 and (rule.is_chrome(last[-1][1]) or _is_tail_furniture(last[-1][1])):
             last.pop()
-        while len(last) > 1 and PARENTHETICAL.match(last[-1][1]):
-            closing.insert(0, last.pop())
-    return [(label, line, [text for _, text in paras]) for label, line, paras in turns], closing
+    result: list[tuple[str, int, list[str]]] = []
+    for label, line, paragraphs in turns:
+        notes: list[tuple[int, str]] = []
+        while label and len(paragraphs) > 1 and is_event_note(paragraphs[-1][1]):
+            notes.insert(0, paragraphs.pop())
+        result.append((label, line, [text for _, text in paragraphs]))
+        result.extend(("", note_line, [note]) for note_line, note in notes)
+    return result
+
+
+# A stage direction that tells of the end of the event, not of the speech.
+_EVENT_END = re.compile(
+    r"\b(?:conclude[sd]?|end(?:s|ed)?|adjourn(?:s|ed)?|(?:is|was|were) closed|close[sd]? the)\b",
+    re.I,
+)
+
+
+def is_event_note(text: str) -> bool:
+    """ "(The briefing was concluded at 3:01 p.m.)", "(Concludes)", "(The meeting ended.)"; not
+    "(Laughter.)", "(Cross-talk.)", "(As interpreted.)" or "(The press departs.)"."""
+    return bool(PARENTHETICAL.match(text)) and bool(_EVENT_END.search(text))
+
+
+def _wrap_width(lines: list[Line]) -> int:
+    """The width a hard-wrapped text was wrapped at (its longer lines' length)."""
+    lengths = sorted(len(ln.text) + ln.indent for ln in lines if ln.kind == "text")
+    return lengths[int(len(lengths) * 0.9)] if lengths else 0
+
+
+_BULLET = re.compile(r"^(?:[-–—•*·▪◦‣]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")
+_PUNCTUATION_ONLY = re.compile(r"^[.,;:!?…。，；：！？]+$")
+_ENDS_SENTENCE = (
+    ".",
+    "!",
+    "?",
+    "…",
+    ":",
+    ";",
+    '"',
+    "”",
+    "’",
+    ")",
+    "]",
+    "»",
+    "。",
+    "！",
+    "？",
+    "；",
+)
+
+
+class _Paragraphs:
+    """Lines into paragraphs. In a hard-wrapped text a paragraph ends at an indented line, at a
+    bullet, or after a short line that ends a sentence (congressional-record style, no blank
+    lines); elsewhere every line is a paragraph, except a line that goes on with a sentence
+    broken off above ("... for" / "working families.") and a lone "." left by a paste."""
+
+    def __init__(self, wrapped: bool, width: int) -> None:
+        self.wrapped, self.width = wrapped, width
+        self.paragraphs: list[tuple[int, str]] = []
+        self.lines: list[str] = []
+        self.first_line = 0
+        self.indent = 0
+        self.bullet = False
+
+    def close(self) -> None:
+        if self.lines:
+            text = squash(" ".join(self.lines))
+            if text:
+                self.paragraphs.append((self.first_line, text))
+            self.lines = []
+
+    def add(self, number: int, text: str, indent: int) -> None:
+        if _PUNCTUATION_ONLY.match(text):
+            if self.lines:
+                self.lines[-1] += text
+            elif self.paragraphs:
+                line, previous = self.paragraphs[-1]
+                self.paragraphs[-1] = (line, previous + text)
+            return
+        if self.lines and self._starts_paragraph(text, indent):
+            self.close()
+        if not self.lines:
+            self.first_line, self.bullet = number, bool(_BULLET.match(text))
+        self.lines.append(text)
+        self.indent = indent
+
+    def _starts_paragraph(self, text: str, indent: int) -> bool:
+        previous = self.lines[-1]
+        goes_on = not previous.endswith(_ENDS_SENTENCE) and text[:1].islower()
+        if not self.wrapped:
+            return not goes_on
+        if _BULLET.match(text):
+            return True
+        if indent > self.indent and not self.bullet and not goes_on:
+            return True  # the first line of a paragraph is indented more than the one above
+        short = len(previous) < self.width - 15
+        return previous.endswith(_ENDS_SENTENCE) and short and not goes_on

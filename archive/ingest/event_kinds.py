@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["KIND_WORDS", "guess_kind"]
+__all__ = ["KIND_WORDS", "guess_kind", "names_event"]
 
 # A header line that is only one of these ("Transcript", "Remarks") is no title and no place.
 KIND_WORDS = {
@@ -40,3 +40,23 @@ def guess_kind(title: str | None) -> str | None:
             if pattern.search(title):
                 return kind
     return None
+
+
+# Words of a title that names an event without naming one of the kinds above ("Meeting with
+# students", "Visit to the Grain Centre", "Answers to journalists' questions", "例行记者会").
+_EVENTS = re.compile(
+    r"\b(?:meeting|visit|visiting|trip|tour|talks|conversation|session|forum|summit|ceremony|"
+    r"debate|hearing|discussion|roundtable|round table|q\s*&\s*a|questions?|answers?|direct line|"
+    r"availability|greetings|congratulations|reception|dialogue|symposium|panel|"
+    r"consultations|negotiations|exchange|doorstep|stakeout|presser|"
+    r"conférence|réunion|rencontre|visite|treffen|besuch|gespräch|reunión|visita|encuentro|"
+    r"встреча|визит|совещание|беседа|переговоры|заседание)\b"
+    r"|记者会|发布会|答记者问|答问|会见|会谈|通话|致辞|讲话|采访|对话|论坛|峰会|会見|記者会見|회견",
+    re.I,
+)
+
+
+def names_event(text: str | None) -> bool:
+    """True for a line that names the event, as a title does ("Regular Press Conference",
+    "Meeting with students", "例行记者会")."""
+    return bool(text) and (guess_kind(text) is not None or bool(_EVENTS.search(text)))

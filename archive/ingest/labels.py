@@ -171,7 +171,7 @@ def _match_title(words: list[str]) -> int:
     Up to two known prefix words may come first ("Federal Chancellor", "NATO Secretary General").
     """
     lowered = [w.casefold().rstrip(".,") for w in words]
-    for start in range(3):
+    for start in range(min(3, len(lowered))):
         if start and lowered[start - 1] not in _TITLE_PREFIXES:
             break
         for title in _TITLE_WORDS:

@@ -1,11 +1,14 @@
 """Step 1 of parsing: split a text into lines and say what each line is, looking at it alone.
 
-``split_lines`` makes every kind of space plain. ``classify`` then marks each line: blank, a time
-stamp or "END", raw HTML, a speaker label ("SECRETARY BLINKEN:", "Q    Thank you", "问："), a
-*candidate* label, or text. Candidates (mixed-case "Vladimir Putin:", "A." answers, "THE
-PRESIDENT.") are decided by ``label_acceptance.accept_labels``, which looks at the whole
-document, so that prose such as "Germany: we ..." or "the answer is this:" is never taken for
-a speaker.
+``split_lines`` makes every kind of space plain and drops the text of pop-up cards a pasted page
+keeps ("Mr Erdogan     Erdogan Recep TayyipPresident of Turkey , ..."). ``classify`` then marks
+each line: blank, a time stamp or "END", raw HTML, a speaker label ("SECRETARY BLINKEN:", "Q
+Thank you", "问："), a *candidate* label, or text. Candidates (mixed-case "Vladimir Putin:", long
+first mentions, "A." answers, "THE PRESIDENT.", "Mr. DALTON.", machine segments) are decided by
+``label_acceptance.accept_labels``, which looks at the whole document, so that prose such as
+"Germany: we ..." or "the answer is this:" is never taken for a speaker. A candidate is *weak*
+when the words after its colon could continue prose ("Anna: 45 seconds"): a label only where
+the same label is accepted elsewhere.
 
 The patterns and word lists that tell a label from prose on a single line live here too.
 """
@@ -13,8 +16,11 @@ The patterns and word lists that tell a label from prose on a single line live h
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
+from archive.ingest.event_kinds import guess_kind
+from archive.ingest.machine import is_signal_line, segment_label
 from archive.ingest.sources import SourceRule
 
 __all__ = [
@@ -27,6 +33,7 @@ __all__ = [
     "Line",
     "classify",
     "is_heading",
+    "indents",
     "split_lines",
     "squash",
 ]
@@ -46,7 +53,51 @@ _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 def split_lines(text: str) -> list[str]:
     """Lines with every kind of space made plain and outer spaces removed; index = line - 1."""
     text = _INVISIBLE.sub("", _ODD_SPACES.sub(" ", _NEWLINES.sub("\n", text)))
-    return [line.strip() for line in text.split("\n")]
+    lines = [line.strip() for line in text.split("\n")]
+    if "   " in text:
+        lines = [drop_hover_cards(line) if "   " in line else line for line in lines]
+    return lines
+
+
+# A pasted page keeps the text of the cards that pop up over a name or a term, after a run of
+# spaces: "Mr Erdogan     Erdogan Recep TayyipPresident of Turkey , ..." or "the SCO   Background
+# information Shanghai Cooperation Organisation (SCO)   and ...". The card runs to the next run of
+# spaces or a space before punctuation, and repeats a word said just before it.
+_CARD = re.compile(r"(?<=\S) {3,}(?P<card>\S.*?)(?: +(?P<punct>[,.:;)])| {2,}|$)")
+
+
+def _fold(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", word.casefold()) if ch.isalnum())
+
+
+def drop_hover_cards(line: str) -> str:
+    out, position = [], 0
+    for m in _CARD.finditer(line):
+        if line[: m.start()].endswith((".", "?", "!", ":", ";")) or m["card"].endswith(
+            (".", "?", "!")
+        ):
+            continue  # sentences apart by a wide space ("... days.   So here, again, ...")
+        # The card repeats a name or term said just before it: a capitalised word.
+        before = {_fold(w) for w in line[position : m.start()].split()[-3:] if w[:1].isupper()}
+        card_words = {_fold(w) for w in m["card"].split()}
+        if not (before - {""}) & card_words:
+            continue
+        out.append(line[position : m.start()])
+        out.append(m["punct"] or " ")
+        position = m.end()
+    if not out:
+        return line
+    out.append(line[position:])
+    return squash("".join(out))
+
+
+def indents(text: str) -> list[int]:
+    """How far each line of ``split_lines(text)`` was indented (tabs count as four spaces)."""
+    text = _NEWLINES.sub("\n", text)
+    return [
+        len(line) - len(line.lstrip()) + 3 * line[: len(line) - len(line.lstrip())].count("\t")
+        for line in text.split("\n")
+    ]
 
 
 def squash(text: str) -> str:
@@ -142,8 +193,12 @@ class Line:
     kind: str = "text"  # "blank" | "stamp" | "html" | "label" | "candidate" | "text"
     label: str = ""
     rest: str = ""
-    style: str = ""  # labels and candidates: "q", "answer", "caps", "caps-dot", "mixed", "cjk"
+    style: str = ""  # "q", "answer", "caps", "caps-dot", "mixed", "cjk", "long", "machine"
     convention: str = ""  # "dot" for "Q." / "A.", "dash" for "Q -" / "R -"
+    indent: int = 0  # leading spaces in the input (paragraphs of a hard-wrapped text)
+    # A candidate whose words after the colon could be prose ("Germany: we ...", "Anna: 45
+    # seconds"): a label only where the same label is accepted elsewhere on its own merits.
+    weak: bool = False
 
 
 def _is_caps_label(label: str) -> bool:
@@ -204,23 +259,32 @@ def _looks_like_cjk_label(label: str) -> bool:
 
 def is_heading(text: str) -> bool:
     """ "Remarks at the OSCE Ministerial": title-cased words and no sentence punctuation."""
+    if text.rstrip().endswith((".", "?", "!", "…", ":", ",", ";")):
+        return False
     words = [w for w in text.split() if w[:1].isalpha() and w.casefold() not in CONNECTORS]
-    if len(words) < 2 or text.rstrip().endswith((".", "?", "!", "…", ":", ",", ";")):
+    if len(words) < 2:
         return False
     return sum(1 for w in words if w[:1].isupper()) / len(words) >= 0.75
 
 
 def classify(lines: list[str], rule: SourceRule) -> list[Line]:
     out: list[Line] = []
+    since_segment = 9  # lines since a machine segment's label: its signal lines follow it
     for number, text in enumerate(lines, start=1):
         if text[:1] in "[(":
             text = _LEADING_STAMP.sub("", text)
         line = Line(number, text)
         out.append(line)
+        since_segment += 1 if text else 0
         if not text:
             line.kind = "blank"
         elif STAMP.match(text):
             line.kind = "stamp"
+        elif since_segment <= 2 and is_signal_line(text):
+            line.kind = "stamp"  # "No Signal (0.412)" under a transcription service's segment
+        elif text[-1] in "0123456789)]" and (found := _machine_label(text)) is not None:
+            line.kind, line.style, line.label = "candidate", "machine", found
+            since_segment = 0
         elif text[0] == "<" and _HTML_ONLY.match(text):
             line.kind = "html"
         elif (m := _Q_LINE.match(text)) is not None:
@@ -239,7 +303,67 @@ def classify(lines: list[str], rule: SourceRule) -> list[Line]:
         elif (caps := _caps_dot_label(text)) is not None and not rule.is_non_speaker(caps[0]):
             line.kind, line.style, line.convention = "candidate", "caps-dot", "dot"
             line.label, line.rest = caps
+        if line.kind == "text" and (long := _long_label(text)) is not None:
+            line.kind, line.style = "candidate", "long"
+            line.label, line.rest = long
+            line.weak = not _may_follow_a_name(line.rest)
     return out
+
+
+# A long first mention: "Research Director of the Institute for Regional Studies (IRS), moderator
+# Pavel Orlov:" (up to 160 characters, brackets allowed).
+_LONG_LABEL = re.compile(r"^(?P<label>[^:：?!;\"“”«»]{20,160}?)\s*[:：]\s*(?P<rest>.*)$")
+_TRAILING_NOTE = re.compile(r"\s*(?P<note>[(\[][^()\[\]]{1,60}[)\]])$")
+_SENTENCE_INSIDE = re.compile(r"\b[^\W\d_A-Z][^\W\d_]{2,}[.]\s|[.]\s+[^\W\d_A-Z]")
+_NAME_WORD = re.compile(r"^[^\W\d_][\w'’\-]*\.?$")
+
+
+def _long_label(text: str) -> tuple[str, str] | None:
+    """(label, rest) for a long label that names a speaker with an office or a role, the name
+    first (before a comma) or last; ``label_acceptance`` decides, from the other labels."""
+    m = _LONG_LABEL.match(_unemphasised(text))
+    if m is None:
+        return None
+    label, rest = squash(m["label"]), m["rest"]
+    if (note := _TRAILING_NOTE.search(label)) is not None:
+        label, rest = label[: note.start()].rstrip(), f"{note['note']} {rest}".strip()
+    words = label.replace(",", " ").split()
+    if not 3 <= len(words) <= 24 or not label[:1].isupper() or _SENTENCE_INSIDE.search(label):
+        return None
+    if words[0].casefold() in _PROSE_STARTS or any(w.casefold() in _VOCATIVES for w in words):
+        return None
+    content = [w for w in words if w.casefold() not in CONNECTORS and w[:1].isalpha()]
+    if sum(1 for w in content if w[:1].isupper()) < len(content) / 2:
+        return None
+    head, _, office = label.partition(",")
+    if office and 2 <= len(head.split()) <= 4 and office.strip()[:1].isupper():
+        name = head.split()  # "MARGARET HOLLIS, President of the Atlantic Policy Forum"
+    else:
+        name = words[-2:]  # "Research Director of the Institute, moderator Pavel Orlov"
+    if not all(_NAME_WORD.match(w) and w[:1].isupper() for w in name):
+        return None
+    return label, rest
+
+
+def _machine_label(text: str) -> str | None:
+    """The speaker of "Jane Porter 00:00:01-00:00:09 (8 sec)" or "Jane Porter  0:12"."""
+    found = segment_label(text)
+    if found is None:
+        return None
+    name = found[0]
+    if not name or ":" in name or re.search(r"[.!?…]\s", name):
+        return None  # "MODERATOR: Yes. Meeting of the Board 14:00" is a label and its words
+    if _service_role(name) or _looks_like_name(name) or _is_caps_label(name):
+        return name
+    return None
+
+
+def _service_role(name: str) -> bool:
+    """ "Speaker 1", "Unknown Speaker", "Note": names a transcription service gives."""
+    return bool(_SERVICE_ROLE.fullmatch(name))
+
+
+_SERVICE_ROLE = re.compile(r"(?:unknown |unidentified )?(?:speaker|note|notes)(?: ?\d+)?", re.I)
 
 
 def _unemphasised(text: str) -> str:
@@ -248,8 +372,19 @@ def _unemphasised(text: str) -> str:
     return _EMPHASIS.sub(lambda m: m[2] + (m[3] or m[4]), text)
 
 
+# The Congressional Record's "Mr. DALTON.", "Ms. VARGA of Ohio.", "The CHAIRWOMAN.", "The SPEAKER
+# pro tempore.": an honorific, then the name in capitals, then a full stop.
+_RECORD_LABEL = re.compile(
+    r"^(?P<label>(?:(?:Mr|Ms|Mrs|Miss|Dr)\.|The)\s+[A-Z][A-Z'’\-]+(?:\s+[A-Z][A-Z'’\-]+)?"
+    r"(?:\s+of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?|\s+pro\s+tempore)?)\.\s+(?P<rest>\S.*)$"
+)
+
+
 def _caps_dot_label(text: str) -> tuple[str, str] | None:
-    """("THE PRESIDENT", "No, ...") for "THE PRESIDENT. No, ..."; "MR. PRICE. Good" too."""
+    """("THE PRESIDENT", "No, ...") for "THE PRESIDENT. No, ..."; "MR. PRICE. Good" and
+    "Mr. DALTON. Madam Chair, ..." too."""
+    if (m := _RECORD_LABEL.match(text)) is not None:
+        return m["label"], m["rest"]
     words = text.split(" ", 8)
     label_end = 0
     for i, word in enumerate(words[:-1]):
@@ -272,24 +407,36 @@ def _classify_colon_line(line: Line, m: re.Match[str], rule: SourceRule) -> None
     if rest[:1] in "[(":
         rest = _LEADING_STAMP.sub("", rest)
     note = m["note"]
+    machine = False
     if note and STAMP.match(note):
-        note = None  # "Speaker 1 (00:12:31):": the time goes
+        note, machine = None, True  # "Speaker 1 (00:12:31):": the time goes
+    if rest and STAMP.match(rest):
+        rest, machine = "", True  # "Jane Porter: (00:12)"
     if note:
         # "Emmanuel Macron (retranslated): ..." -> the note opens the turn's text.
         rest = f"{note} {rest}".strip()
     if not label or rule.is_non_speaker(label):
         return
     if _is_caps_label(label):
-        # An all-caps "LABEL: ALL CAPS HEADLINE" is a heading, not somebody speaking.
-        shouting = rest == rest.upper() and rest != rest.lower() and len(rest.split()) > 3
-        if not shouting:
-            line.kind, line.style = "label", "caps"
+        line.kind, line.style = "label", "caps"
+        # "LABEL: ALL CAPS HEADLINE" and "CORRECTED: Remarks by the President" are headings; a
+        # label only where the same label opens turns elsewhere.
+        shouting = (
+            rest == rest.upper()
+            and rest != rest.lower()
+            and sum(1 for w in rest.split() if sum(ch.isalpha() for ch in w) >= 2) > 3
+        )
+        if shouting or (is_heading(rest) and (guess_kind(rest) or guess_kind(label))):
+            line.kind, line.weak = "candidate", True
     elif _looks_like_cjk_label(label):
         line.kind, line.style = "candidate", "cjk"
-    elif _looks_like_name(label) and _may_follow_a_name(rest):
+    elif _looks_like_name(label):
         line.kind, line.style = "candidate", "mixed"
+        line.weak = not _may_follow_a_name(rest)
     if line.kind != "text":
         line.label, line.rest = label, rest
+        if machine and line.kind == "candidate":
+            line.style, line.weak = "machine", False
 
 
 def _may_follow_a_name(rest: str) -> bool:

@@ -45,7 +45,7 @@ from archive.models import Transcript, Turn
 from archive.search.indexing import reindex_transcript
 from archive.topics import tag_turns
 
-TRANSCRIPT_SUFFIXES = (".txt", ".html", ".htm")
+TRANSCRIPT_SUFFIXES = (".txt", ".html", ".htm", ".vtt", ".srt")  # captions: WebVTT, SubRip
 
 LOADED = "loaded"
 UPDATED = "updated"
@@ -145,8 +145,8 @@ def clean_overrides(options: dict[str, Any] | None) -> dict[str, Any]:
 
 def collect_files(paths: Iterable[str | Path]) -> list[Path | IngestOutcome]:
     """The transcript files under `paths` in order: a file as given, a folder searched
-    recursively for .txt/.html/.htm files (sidecars skipped). A path that cannot be ingested
-    comes back as a failed outcome in its place."""
+    recursively for .txt/.html/.htm/.vtt/.srt files (sidecars skipped). A path that cannot be
+    ingested comes back as a failed outcome in its place."""
     items: list[Path | IngestOutcome] = []
     for given in paths:
         path = Path(given)

@@ -2,16 +2,21 @@
 
 ``parse_text`` runs the steps in order, each in a module of its own (none of them knows Django):
 
-1. ``lines.py`` splits the text into lines and looks at every line alone: blank, time stamp /
-   "END", raw HTML, a speaker label ("SECRETARY BLINKEN:", "Q    Thank you", "问："), a
-   candidate label ("Vladimir Putin:"), or text.
+0. ``machine.py`` turns WebVTT / SubRip captions into "Name: words" paragraphs.
+1. ``lines.py`` splits the text into lines (dropping pasted pop-up cards) and looks at every line
+   alone: blank, time stamp / "END", raw HTML, a speaker label ("SECRETARY BLINKEN:", "Q    Thank
+   you", "问："), a candidate label ("Vladimir Putin:", a long first mention, a machine segment
+   "Jane Porter 00:00:01-00:00:09"), or text.
 2. ``label_acceptance.py`` accepts the candidates that the whole document vouches for (does the
-   label recur? does it share a surname?), so that prose such as "Germany: we ..." or "the
-   answer is this:" is never taken for a speaker.
-3. ``header.py`` (with ``dates.py`` and ``event_kinds.py``) turns the lines before the first
-   turn into title / date / location / kind, keeping any introduction as a narrative turn.
+   label recur? does it share a name with another? is it a role?), so that prose such as
+   "Germany: we ..." or "the answer is this:" is never taken for a speaker; a label accepted
+   on its own merits opens a turn wherever it starts a line or a sentence.
+3. ``header.py`` (with ``dates.py``, ``event_kinds.py`` and ``furniture.py``) turns the lines
+   before the first turn into title / date / location / kind, past menus and language bars,
+   keeping any introduction as a narrative turn.
 4. ``assemble.py`` finds where the page footer begins after the last turn and builds turns
-   from the paragraphs in between; ``language.py`` guesses the language of their text.
+   from the paragraphs in between, leaving out related links and captions (``furniture.py``);
+   ``language.py`` guesses the language of their text.
 
 ``parse_file`` reads a file with ``reading.py`` first. ``ParsedTranscript``, ``ParsedTurn`` and
 ``ParseError`` live in ``parsed.py`` and are re-exported here for callers.
@@ -28,7 +33,8 @@ from archive.ingest.dates import find_date
 from archive.ingest.header import read_header
 from archive.ingest.label_acceptance import accept_labels
 from archive.ingest.language import guess_language
-from archive.ingest.lines import classify, split_lines
+from archive.ingest.lines import classify, indents, split_lines
+from archive.ingest.machine import captions_to_text, looks_like_captions
 from archive.ingest.parsed import ParsedTranscript, ParsedTurn, ParseError
 from archive.ingest.reading import read_transcript_file
 from archive.ingest.sources import detect_source, get_rule
@@ -57,6 +63,9 @@ def parse_text(
     hints = hints or {}
     if not text or not text.strip():
         raise ParseError("empty file")
+    voices: set[str] = set()
+    if looks_like_captions(text):
+        text, voices = captions_to_text(text)  # WebVTT / SubRip: "Name: words" paragraphs
     raw_lines = split_lines(text)
     if source:
         try:
@@ -67,6 +76,16 @@ def parse_text(
         rule = detect_source(text, filename=filename, url=hints.get("source_url"))
 
     lines = classify(raw_lines, rule)
+    for ln in lines:
+        # A caption's voice ("<v Jane Porter>") names its speaker, whatever the words.
+        name = ln.text.split(":", 1)[0] if ":" in ln.text else ""
+        if name in voices:
+            ln.kind, ln.style, ln.label, ln.rest = (
+                "label",
+                "machine",
+                name,
+                ln.text[len(name) + 1 :].strip(),
+            )
     accept_labels(lines)
     label_indexes = [i for i, ln in enumerate(lines) if ln.kind == "label"]
     if not label_indexes:
@@ -74,9 +93,13 @@ def parse_text(
     first, last = label_indexes[0], label_indexes[-1]
 
     wrapped = is_hard_wrapped(lines)
+    if wrapped:  # an indented line may start a paragraph
+        widths = indents(text)
+        for ln in lines:
+            ln.indent = widths[ln.number - 1]
     header = read_header(lines[:first], rule, hints, wrapped)
     end = footer_start(lines, last, rule)
-    assembled, closing = assemble(lines[first:end], rule, wrapped)
+    assembled = assemble(lines[first:end], rule, wrapped)
 
     turns: list[ParsedTurn] = []
 
@@ -87,9 +110,7 @@ def parse_text(
     for line_number, paragraphs in header.narrative:
         add("", paragraphs, "narrative", line_number)
     for label, line_number, paragraphs in assembled:
-        add(label, paragraphs, "speech", line_number)
-    for line_number, paragraph in closing:
-        add("", [paragraph], "narrative", line_number)
+        add(label, paragraphs, "speech" if label else "narrative", line_number)
 
     warnings: list[str] = []
     if header.introduction_line is not None:
@@ -99,7 +120,7 @@ def parse_text(
         )
     tail = lines[last:end]
     tail_lines = sum(1 for ln in tail if ln.kind == "text")
-    tail_chars = len(turns[-1 - len(closing)].text)
+    tail_chars = next((len(t.text) for t in reversed(turns) if t.kind == "speech"), 0)
     if tail_lines >= _LONG_TAIL_LINES and tail_chars >= _LONG_TAIL_CHARS:
         warnings.append(f"no labels found after line {lines[last].number}")
     if len(header.lines) > _LONG_TAIL_LINES:

@@ -12,6 +12,8 @@ from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from archive.languages import name as language_name
+
 STAGE_DIRECTION_RE = re.compile(r"(\((?:[^()]{1,80})\)|\[(?:[^\[\]]{1,80})\])")
 
 
@@ -258,6 +260,10 @@ class Transcript(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("archive:transcript_detail", kwargs={"slug": self.slug})
 
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language or "en")
+
     def clean(self) -> None:
         try:
             validate_web_url(self.source_url)
@@ -377,6 +383,10 @@ class Turn(models.Model):
     def text_language(self) -> str:
         """The language the turn is in: its own, else its transcript's."""
         return self.language or self.transcript.language or "en"
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.text_language)
 
     @property
     def role(self) -> str:

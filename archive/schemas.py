@@ -221,6 +221,10 @@ class TranscriptTurn(Schema):
     kind: TurnKind
     speaker: Speaker | None
     text: str = Field(description="Paragraphs separated by a blank line.")
+    language: str = Field(
+        description="The language the turn is in (ISO 639-1): its own where it differs from "
+        "its transcript's (an interpreted question), else the transcript's."
+    )
     url: Url = Field(description="The turn's permalink page.")
     context_url: Url = Field(description="The transcript page opened at this turn.")
     topics: list[str] = Field(description="Slugs of the topics the turn is tagged with.")
@@ -232,6 +236,10 @@ class TranscriptTurn(Schema):
     @staticmethod
     def resolve_context_url(turn: models.Turn, context) -> str:
         return absolute(context, turn.get_context_url())
+
+    @staticmethod
+    def resolve_language(turn: models.Turn) -> str:
+        return turn.text_language
 
     @staticmethod
     def resolve_topics(turn: models.Turn) -> list[str]:

@@ -1,7 +1,10 @@
 """Automatic topic tagging: a turn that contains one of a topic's phrases is tagged with it.
 
-Matching ignores case, apostrophe and quote styles and dash styles, respects word boundaries and
-accepts a simple plural ("Minsk agreement" also finds "Minsk agreements"). Automatic tags
+Matching is word for word, by the search's own analysis of the turn's language
+(archive.search.analysis.phrase_terms): case, apostrophe, quote and dash styles are ignored, only
+whole words match, and a word's inflections match alike ("Minsk agreement" also finds "Minsk
+agreements", "Минские соглашения" finds "Минских соглашений"; Chinese by its characters).
+A topic may list its phrases in several languages. Automatic tags
 (origin=auto) follow the text: they are added when a phrase matches and removed when none does
 any more. A curator's tags (origin=curator), including the ones a curator rejected, are never
 touched here.
@@ -9,64 +12,60 @@ touched here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import transaction
 from django.db.models import QuerySet
 
 from archive.models import Topic, Turn, TurnTopic
-from archive.search.analysis import fold
+from archive.search.analysis import phrase_terms
 from archive.search.indexing import reindex_turns
-
-
-def phrase_regex(phrase: str) -> str:
-    """The regular expression (source) for one phrase, lower-cased: any spacing between its
-    words, an optional trailing "s", no word character after it. (The word boundary before it
-    is checked by TopicMatcher: a leading look-behind makes the search many times slower.)"""
-    words = fold(phrase).lower().split()
-    return r"\s+".join(re.escape(word) for word in words) + r"s?(?!\w)"
-
-
-def _is_word_character(char: str) -> bool:
-    return char.isalnum() or char == "_"
 
 
 @dataclass(frozen=True)
 class TopicMatcher:
-    """One compiled pattern for all of a topic's phrases, run over lower-cased text."""
+    """A topic's phrases, matched word for word against a turn's words as the search analyses
+    them (archive.search.analysis.phrase_terms): case, quote and dash styles, a plural or
+    another inflection do not matter; whole words only; each phrase is analysed in the language
+    of the turn it is matched against."""
 
-    pattern: re.Pattern[str]
+    phrases: tuple[str, ...]
 
     @classmethod
     def for_topic(cls, topic: Topic) -> TopicMatcher | None:
         """None when the topic has no phrases."""
-        phrases = [p for p in topic.phrase_list if fold(p).split()]
-        if not phrases:
-            return None
-        # Longest first so that the alternation prefers "Minsk agreements" over "Minsk".
-        phrases.sort(key=len, reverse=True)
-        return cls(re.compile("|".join(phrase_regex(p) for p in phrases)))
+        phrases = tuple(p for p in topic.phrase_list if phrase_terms(p))
+        return cls(phrases) if phrases else None
 
-    def matches(self, lowered: str) -> bool:
-        """Does the normalised, lower-cased text contain one of the phrases as whole words?"""
-        position = 0
-        while match := self.pattern.search(lowered, position):
-            start = match.start()
-            if start == 0 or not _is_word_character(lowered[start - 1]):
-                return True
-            position = start + 1
+    def terms(self, language: str) -> list[tuple[str, ...]]:
+        return _phrase_terms(self.phrases, language)
+
+    def matches(self, text: str, language: str = "en") -> bool:
+        """Does the text (in `language`) hold one of the phrases, word for word?"""
+        return self.matches_terms(phrase_terms(text, language), language)
+
+    def matches_terms(self, terms: list[str], language: str) -> bool:
+        for phrase in self.terms(language):
+            size = len(phrase)
+            first = phrase[0]
+            for start, term in enumerate(terms):
+                if term == first and tuple(terms[start : start + size]) == phrase:
+                    return True
         return False
 
 
-def lowered_text(text: str) -> str:
-    return fold(text).lower()
+@cache
+def _phrase_terms(phrases: tuple[str, ...], language: str) -> list[tuple[str, ...]]:
+    return [tuple(terms) for phrase in phrases if (terms := phrase_terms(phrase, language))]
 
 
-def matching_topic_ids(text: str, matchers: dict[int, TopicMatcher]) -> set[int]:
-    lowered = lowered_text(text)
-    return {topic_id for topic_id, matcher in matchers.items() if matcher.matches(lowered)}
+def matching_topic_ids(text: str, language: str, matchers: dict[int, TopicMatcher]) -> set[int]:
+    terms = phrase_terms(text, language)
+    return {
+        topic_id for topic_id, matcher in matchers.items() if matcher.matches_terms(terms, language)
+    }
 
 
 @dataclass
@@ -108,8 +107,8 @@ def tag_turns(
     changed_turn_ids: set[int] = set()
     with transaction.atomic():
         # Existing tags, fetched per batch of turns so that memory stays flat on a big archive.
-        rows = turn_rows.order_by().values_list("pk", "text")
-        batch: list[tuple[int, str]] = []
+        rows = turn_rows.order_by().values_list("pk", "text", "language", "transcript__language")
+        batch: list[tuple[int, str, str, str]] = []
         for row in rows.iterator(chunk_size=2000):
             batch.append(row)
             if len(batch) >= 2000:
@@ -123,7 +122,7 @@ def tag_turns(
 
 
 def _tag_batch(batch, topic_ids, patterns, result, changed_turn_ids) -> None:
-    turn_ids = [pk for pk, _ in batch]
+    turn_ids = [pk for pk, *_ in batch]
     existing: dict[tuple[int, int], tuple[int, str]] = {
         (turn_id, topic_id): (pk, origin)
         for pk, turn_id, topic_id, origin in TurnTopic.objects.filter(
@@ -132,9 +131,9 @@ def _tag_batch(batch, topic_ids, patterns, result, changed_turn_ids) -> None:
     }
     to_add: list[TurnTopic] = []
     to_remove: list[int] = []
-    for turn_id, text in batch:
+    for turn_id, text, own_language, transcript_language in batch:
         result.turns_checked += 1
-        matched = matching_topic_ids(text, patterns)
+        matched = matching_topic_ids(text, own_language or transcript_language, patterns)
         for topic_id in topic_ids:
             tag = existing.get((turn_id, topic_id))
             if topic_id in matched and tag is None:

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_sample_archive_finds_exactly_turns_2_and_4_of_the_blinken_interview_for_minsk(client):
     call_command("load_sample", stdout=io.StringIO())
-    assert Transcript.objects.count() == 15
+    assert Transcript.objects.count() == 16
     blinken = Transcript.objects.get(slug__contains="blinken")
     assert blinken.turns.count() == 37
     assert blinken.turns.get(position=1).speaker.name == "Alessandra Galloni"
@@ -27,3 +27,19 @@ def test_sample_archive_finds_exactly_turns_2_and_4_of_the_blinken_interview_for
             assert hit["speaker"]["name"] == "Antony Blinken"
             assert hit["context_url"].endswith(f"/transcripts/{blinken.slug}/#t{hit['position']}")
             assert "<mark>" in hit["snippet"]
+
+
+def test_sample_archive_finds_its_chinese_press_conference_in_chinese(client):
+    """`美国`, `香港`, a quoted `"美方"` and `外交部 记者` each find the Chinese foreign ministry's
+    press conference, with the words highlighted, and lang:zh keeps to it."""
+    call_command("load_sample", stdout=io.StringIO())
+    briefing = Transcript.objects.get(language="zh")
+    for query in ("美国", "香港", '"美方"', "蓬佩奥 lang:zh", "美国 lang:chinese"):
+        answer = json.loads(client.get("/search/", {"q": query, "format": "json"}).content)
+        assert answer["count"] >= 1, query
+        assert {hit["transcript"]["slug"] for hit in answer["results"]} == {briefing.slug}
+        assert all("<mark>" in hit["snippet"] for hit in answer["results"]), query
+    answer = json.loads(client.get("/search/", {"q": "香港", "format": "json"}).content)
+    assert "<mark>香港</mark>" in answer["results"][0]["snippet"]
+    facets = {value["value"] for value in answer["facets"]["language"]}
+    assert facets == {"zh"}

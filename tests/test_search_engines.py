@@ -103,6 +103,49 @@ def load_archive(folder) -> Archive:
         kind="remarks",
         turns=[("PRESIDENT BIDEN", "Sanctions on Russia are working, the agreements hold.")],
     )
+    # Statements in other languages, with invented speakers.
+    russian = make_transcript(
+        "Брифинг в Москве",
+        date=datetime.date(2022, 2, 10),
+        kind="briefing",
+        language="ru",
+        turns=[
+            ("ВОПРОС", "Как вы оцениваете выполнение Минских соглашений?"),
+            (
+                "МИНИСТР ВОЛКОВ",
+                "Санкции Европейского союза ничего не изменят. Украина должна выполнить "
+                "соглашения, подписанные в Минске. Ёлки зелёные.",
+            ),
+        ],
+    )
+    chinese = make_transcript(
+        "外交部发言人林华主持例行记者会",
+        date=datetime.date(2021, 12, 2),
+        kind="press-conference",
+        language="zh",
+        turns=[
+            ("问", "美方宣布对香港官员实施制裁，外交部对此有何评论？"),
+            ("答", "我们坚决反对美国干涉中国内政。外交部记者会上我已多次表明立场。"),
+            ("问", "Can you comment on the Minsk talks and the meeting in Geneva today?"),
+        ],
+    )
+    english_question = chinese.turns.get(position=3)
+    english_question.language = "en"  # an English question at a Chinese press conference
+    english_question.save()
+    make_transcript(
+        "Conférence de presse à Paris",
+        date=datetime.date(2022, 2, 8),
+        kind="press-conference",
+        language="fr",
+        turns=[("LE MINISTRE DUVAL", "Les accords de Minsk doivent être respectés par tous.")],
+    )
+    make_transcript(
+        "外務大臣記者会見",
+        date=datetime.date(2022, 3, 1),
+        kind="press-conference",
+        language="ja",
+        turns=[("外務大臣", "日本の外務大臣として、ウクライナ情勢を深く憂慮しています。")],
+    )
     make_transcript(
         "Draft, never published",
         published=False,
@@ -114,6 +157,11 @@ def load_archive(folder) -> Archive:
         "were": mexico.turns.get(position=2),
         "markup": mexico.turns.get(position=4),
         "undated": undated.turns.get(),
+        "russian_question": russian.turns.get(position=1),
+        "russian_answer": russian.turns.get(position=2),
+        "chinese_question": chinese.turns.get(position=1),
+        "chinese_answer": chinese.turns.get(position=2),
+        "english_question": english_question,
     }
     # A curator's tag, and one a curator rejected (it must never count).
     sanctions = make_topic("Sanctions", phrases=["sanctions"])
@@ -187,7 +235,8 @@ class Recorder:
 
     def search(self, query: EngineQuery):
         result = self.engine.search(query)
-        self.query, self.facets = query, result.facets
+        if self.query is None:  # the search itself, not a spelling correction's trial
+            self.query, self.facets = query, result.facets
         return result
 
     def suggest_spelling(self, words):
@@ -371,6 +420,27 @@ BATTERY = [
     "kind:interview",
     "sanctions kind:remarks",
     "ukraine kind:call kind:interview",
+    # other languages
+    "соглашения",
+    "соглашений",
+    "украина",
+    "Санкции",
+    "елки",
+    '"Минских соглашений"',
+    "美国",
+    "香港",
+    '"美方"',
+    "外交部 记者",
+    "中国内政",
+    "美",
+    "accord",
+    '"accords de Minsk"',
+    "外務大臣",
+    "ウクライナ",
+    "lang:zh",
+    "minsk lang:en",
+    "minsk lang:russian",
+    "lang:xx",
     # nothing to find
     "zzyzx",
     "secretword",
@@ -611,3 +681,53 @@ def test_a_very_common_query_gets_an_estimated_total_and_the_right_first_page(
     answer = client.get("/api/search/", {"q": "russia"}).json()
     assert answer["count_is_estimate"] is True and isinstance(answer["count"], int)
     assert "About " in client.get("/search/", {"q": "russia"}).content.decode()
+
+
+# --- Every language ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("q", "names"),
+    [
+        ("соглашения", {"russian_question", "russian_answer"}),
+        ("Украины", {"russian_answer"}),
+        ("санкции", {"russian_answer"}),
+        ('"Минских соглашений"', {"russian_question"}),
+        ("美国", {"chinese_answer"}),
+        ("香港", {"chinese_question"}),
+        ('"美方"', {"chinese_question"}),
+        ("外交部 记者", {"chinese_answer"}),
+        ("中国 lang:zh", {"chinese_answer"}),
+        ("geneva", {"english_question"}),
+        ("minsk lang:en speaker:问", {"english_question"}),
+    ],
+)
+def test_a_query_finds_its_statements_in_every_language(engine, archive, q, names):
+    page, _ = search(engine, q)
+    wanted = {archive.made_up[name] for name in names}
+    assert wanted <= set(ids(page)), q
+    assert not set(ids(page)) & (set(archive.made_up.values()) - wanted)
+
+
+def test_chinese_and_russian_matches_are_highlighted(engine, archive):
+    page, _ = search(engine, "香港")
+    assert "<mark>香港</mark>" in str(page.hits[0].snippet)
+    page, _ = search(engine, '"外交部记者"')
+    assert "<mark>外交部记者</mark>" in str(page.hits[0].snippet)
+    page, _ = search(engine, "соглашения")
+    snippets = " ".join(str(hit.snippet) for hit in page.hits)
+    assert "<mark>Минских</mark>" not in snippets and "<mark>соглашений</mark>" in snippets
+
+
+def test_the_language_facet_counts_statements_by_their_own_language(engine, archive):
+    page, recorder = search(engine, "minsk OR минск")
+    languages = dict(recorder.facets["language"])
+    assert languages["en"] >= 2 and languages["fr"] == 1 and languages["ru"] == 2
+    assert archive.made_up["english_question"] in ids(page)  # English, in a Chinese transcript
+
+
+def test_a_spelling_suggestion_stays_in_the_words_script(engine, archive):
+    page, _ = search(engine, "саглашения")
+    assert [s.text for s in page.suggestions if s.text.startswith("Did you mean")] == [
+        "Did you mean: соглашения"
+    ]

@@ -8,13 +8,13 @@ from django.core.management import call_command
 
 from archive.models import Topic, Turn, TurnTopic
 from archive.search.indexing import bulk_indexing
-from archive.topics import TopicMatcher, load_topics, lowered_text, tag_turns
+from archive.topics import TopicMatcher, load_topics, tag_turns
 from tests.support import REPO_ROOT, make_topic, make_transcript, tag
 
 
-def matches(phrases, text) -> bool:
+def matches(phrases, text, language="en") -> bool:
     matcher = TopicMatcher.for_topic(Topic(name="t", phrases="\n".join(phrases)))
-    return matcher.matches(lowered_text(text))
+    return matcher.matches(text, language)
 
 
 @pytest.mark.parametrize(
@@ -49,6 +49,31 @@ def test_a_phrase_matches_whatever_the_case_quotes_dashes_and_plural(phrases, te
 )
 def test_a_phrase_only_matches_whole_words(phrases, text):
     assert not matches(phrases, text)
+
+
+@pytest.mark.parametrize(
+    ("phrases", "text", "language"),
+    [
+        (["Минские соглашения"], "Выполнение Минских соглашений — главное.", "ru"),
+        (["Минские соглашения"], "МИНСКИЕ СОГЛАШЕНИЯ были подписаны", "ru"),
+        (["明斯克协议"], "各方应当落实新明斯克协议。", "zh"),
+        (["Minsk agreements", "明斯克协议"], "我们讨论了明斯克协议", "zh"),
+        (["accords de Minsk"], "le respect de l’accord de Minsk", "fr"),
+    ],
+)
+def test_a_phrase_matches_in_its_own_language_whatever_the_inflection(phrases, text, language):
+    assert matches(phrases, text, language)
+
+
+@pytest.mark.parametrize(
+    ("phrases", "text", "language"),
+    [
+        (["Минские соглашения"], "соглашения в Минске", "ru"),
+        (["明斯克协议"], "明斯克的协议", "zh"),
+    ],
+)
+def test_a_phrase_in_another_language_still_needs_its_words_in_order(phrases, text, language):
+    assert not matches(phrases, text, language)
 
 
 @pytest.mark.django_db
@@ -134,13 +159,13 @@ def test_loading_topics_twice_adds_them_once_and_keeps_curated_phrases():
 def test_the_sample_archive_loads_twice_without_change_and_retags_the_same():
     out = io.StringIO()
     call_command("load_sample", stdout=out)
-    assert "15 loaded" in out.getvalue()
+    assert "16 loaded" in out.getvalue()
     counts = [m.objects.count() for m in (Topic, Turn, TurnTopic)]
     assert counts[2] > 100
 
     out = io.StringIO()
     call_command("load_sample", stdout=out)
-    assert "0 loaded, 15 already there" in out.getvalue()
+    assert "0 loaded, 16 already there" in out.getvalue()
     assert [m.objects.count() for m in (Topic, Turn, TurnTopic)] == counts
 
     TurnTopic.objects.all().delete()

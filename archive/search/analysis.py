@@ -226,6 +226,21 @@ def document_terms(text: str, language: str = "en") -> tuple[list[str], list[str
     return words, stemmed_words(words, language)
 
 
+def phrase_terms(text: str, language: str = "en") -> list[str]:
+    """Every word of a text, stemmed in its language, possessives dropped, nothing left out:
+    for matching a phrase word for word whatever its case, quotes, dashes or inflection
+    ("the Minsk agreement" in "the so-called Minsk agreements"; "Минские соглашения" in
+    "Минских соглашений"; "明斯克协议" as its run of character pairs)."""
+    stem_word = stemmer(language)
+    terms = []
+    for word in exact_words(text):
+        if word.endswith("'s"):
+            word = word[:-2]
+        if word:
+            terms.append(stem_word(word))
+    return terms
+
+
 def script(word: str) -> str:
     """The script a word is written in, by its first letter ("latin" for digits alone)."""
     for char in word:

@@ -101,6 +101,7 @@ def hit_from_document(
             document.get("text") or "", clauses, language=document.get("language") or "en"
         ),
         score=score,
+        language=document.get("language") or "en",
     )
 
 

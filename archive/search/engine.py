@@ -99,6 +99,7 @@ class Hit:
     transcript_kind: str
     snippet: SafeString
     score: float = 0.0
+    language: str = "en"  # the turn's (its text's) language
 
     @property
     def url(self) -> str:
@@ -119,6 +120,16 @@ class Hit:
     @property
     def is_question(self) -> bool:
         return self.role == "question"
+
+    @property
+    def text_language(self) -> str:
+        return self.language
+
+    @property
+    def language_name(self) -> str:
+        from archive.languages import name
+
+        return name(self.language)
 
 
 @dataclass

@@ -43,13 +43,15 @@ serve: sample
 		$(VENV)/bin/gunicorn archive.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
 		--access-logfile - --graceful-timeout 10
 
-# Debian's chromium for the browser tests (Playwright's own browser download does not work here).
+# Debian's chromium for the browser tests (Playwright's own browser download does not work here),
+# and the Noto CJK fonts, so that the screenshots show Chinese and Japanese text, not boxes.
+BROWSER_PACKAGES = chromium fonts-noto-cjk
 browser-deps:
-	@if command -v chromium >/dev/null 2>&1; then :; \
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "Installing Debian's chromium for the browser tests..."; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-			|| echo "Could not install chromium: browser tests will be skipped."; \
+		echo "Installing Debian's $(BROWSER_PACKAGES) for the browser tests..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null) \
+			|| echo "Could not install $(BROWSER_PACKAGES): browser tests may be skipped."; \
 	else echo "chromium is not installed and cannot be installed here: browser tests will be skipped."; fi
 
 test: install-test browser-deps test-sqlite test-postgres

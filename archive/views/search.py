@@ -5,7 +5,9 @@ from django.shortcuts import render
 
 from archive.api import search_as_json
 from archive.models import Topic, Transcript
+from archive.languages import name as language_name
 from archive.search import SORTS, SearchRequest, run_search
+from archive.search.page import archive_languages
 from archive.views.exports import search_csv_response
 
 
@@ -25,5 +27,6 @@ def search(request):
             "sorts": SORTS,
             "topics": Topic.objects.values_list("slug", "name"),
             "kinds": Transcript.Kind.choices,
+            "languages": [(code, language_name(code)) for code in archive_languages()],
         },
     )

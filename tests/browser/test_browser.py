@@ -36,6 +36,25 @@ def test_search_minsk_agreements_and_read_it_in_context(page):
     assert 0 <= box["y"] < viewport["height"], "the targeted turn is scrolled into view"
 
 
+def test_search_in_chinese_finds_the_press_conference_with_the_words_marked(page):
+    page.goto("/")
+    page.get_by_role("searchbox", name="Search every statement").fill("美国")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_url(re.compile(r"/search/\?q="))
+
+    results = page.locator(".result-list li.result")
+    assert results.count() >= 1
+    marks = results.locator(".snippet mark")
+    assert marks.first.inner_text() == "美国"
+    assert results.first.locator(".snippet").get_attribute("lang") == "zh"
+    expect(results.first.locator(".badge--language")).to_have_text("Chinese")
+    screenshot(page, "search-chinese")
+
+    page.get_by_role("link", name=re.compile("Chinese")).first.click()  # the language facet
+    expect(page.locator(".active-filters, .notes, body").first).to_contain_text("lang")
+    assert "lang=zh" in page.url
+
+
 def test_search_page_shows_results_while_typing(page):
     page.goto("/search/")
     page.get_by_role("searchbox", name="Search every statement").press_sequentially(

@@ -4,8 +4,8 @@ as /api/search/ answers it)."""
 from django.shortcuts import render
 
 from archive.api import search_as_json
-from archive.models import Topic, Transcript
 from archive.languages import name as language_name
+from archive.models import Topic, Transcript
 from archive.search import SORTS, SearchRequest, run_search
 from archive.search.page import archive_languages
 from archive.views.exports import search_csv_response

@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -69,11 +70,46 @@ def setup_django(data_dir: Path, engine: str | None = None) -> None:
 
 
 def make_queries(rng: random.Random, count: int) -> dict[str, list[str]]:
-    """Queries drawn from the archive's own turns, as people would type them."""
+    """Queries drawn from the archive's own turns, as people would type them (and, in a mixed
+    archive, Chinese and Russian words and phrases from its Chinese and Russian turns)."""
+    from archive.models import Turn
+
+    sets = english_queries(rng, count)
+    for language, name in (("ru", "Russian"), ("zh", "Chinese")):
+        turns = list(
+            Turn.objects.filter(transcript__language=language).values_list("text", flat=True)[
+                : count * 20
+            ]
+        )
+        if not turns:
+            continue
+        words, phrases = sets.setdefault(f"{name} word", []), sets.setdefault(f"{name} phrase", [])
+        for text in rng.sample(turns, min(len(turns), count * 4)):
+            if language == "zh":
+                runs = re.findall(r"[\u4e00-\u9fff]{4,}", text)
+                if not runs:
+                    continue
+                run = rng.choice(runs)
+                start = rng.randrange(0, len(run) - 3)
+                word, phrase = run[start : start + 2], f'"{run[start : start + 4]}"'
+            else:
+                found = [w.strip(".,?;:") for w in text.split() if w.strip(".,?;:").isalpha()]
+                if len(found) < 4:
+                    continue
+                start = rng.randrange(0, len(found) - 2)
+                word, phrase = rng.choice(found).lower(), f'"{" ".join(found[start : start + 2])}"'
+            if len(words) < count:
+                words.append(word)
+            if len(phrases) < count:
+                phrases.append(phrase)
+    return sets
+
+
+def english_queries(rng: random.Random, count: int) -> dict[str, list[str]]:
     from archive.models import Turn
     from archive.search.analysis import analyse
 
-    ids = list(Turn.objects.values_list("pk", flat=True))
+    ids = list(Turn.objects.filter(transcript__language="en").values_list("pk", flat=True))
     picked = Turn.objects.filter(pk__in=rng.sample(ids, min(len(ids), count * 4))).select_related(
         "speaker"
     )
@@ -207,23 +243,26 @@ def main() -> None:
     parser.add_argument("--stock", action="store_true", help="also measure stock haystack Whoosh")
     parser.add_argument("--stock-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--engine", choices=["whoosh", "postgres"], default="whoosh")
+    parser.add_argument(
+        "--mixed", action="store_true", help="a tenth of the transcripts Chinese, a tenth Russian"
+    )
     parser.add_argument("--keep-database", action="store_true", help="postgres: keep it")
     parser.add_argument(
         "--reuse-database", action="store_true", help="postgres: search a kept database"
     )
     args = parser.parse_args()
 
-    corpus = args.workdir / f"corpus-{args.turns}"
+    corpus = args.workdir / f"corpus-{args.turns}{'-mixed' if args.mixed else ''}"
     if not corpus.exists():
         from generate import generate
 
-        print("generating", generate(args.turns, corpus))
+        print("generating", generate(args.turns, corpus, mixed=args.mixed))
     if args.stock_only:
         return stock(args, corpus)
     if args.engine == "postgres":
         return postgres(args, corpus)
 
-    data = args.workdir / f"data-{args.turns}"
+    data = args.workdir / f"data-{args.turns}{'-mixed' if args.mixed else ''}"
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
     setup_django(data)
@@ -329,12 +368,12 @@ def postgres(args, corpus: Path) -> None:
     """The same ingest and queries with DATABASE_URL on a scratch PostgreSQL database."""
     import psycopg
 
-    name = f"parley_bench_{args.turns}"
+    name = f"parley_bench_{args.turns}{'_mixed' if args.mixed else ''}"
     if not args.reuse_database:
         with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as server:
             server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             server.execute(f'CREATE DATABASE "{name}"')
-    data = args.workdir / f"data-{args.turns}-postgres"
+    data = args.workdir / f"data-{args.turns}{'-mixed' if args.mixed else ''}-postgres"
     data.mkdir(parents=True, exist_ok=True)
     os.environ["DATABASE_URL"] = f"{POSTGRES_SERVER}/{name}"
     os.environ["PARLEY_DATA_DIR"] = str(data)

@@ -2,10 +2,13 @@
 
 The words come from a second-order Markov chain trained on the sample transcripts in fixtures/,
 so vocabulary, word frequencies and recurring phrases ("the United States", "Minsk agreements")
-look like real briefings. Turn lengths follow log-normal distributions (questions short, answers
+look like real briefings. With `--mixed`, a tenth of the transcripts are in Chinese (characters
+from a chain trained on the sample archive's Chinese press conference) and a tenth in Russian
+(words from a chain trained on benchmarks/data/russian.txt, invented sentences). Turn lengths follow log-normal distributions (questions short, answers
 long); speakers are a fixed cast of officials and journalists; dates span 2009-2024.
 
     python benchmarks/generate.py --turns 100000 --out /tmp/parley-corpus-100k
+    python benchmarks/generate.py --turns 100000 --mixed --out /tmp/parley-corpus-100k-mixed
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TOKEN_RE = re.compile(r"[A-Za-z0-9’'\-]+|[.,?;:]")
+TOKEN_RE = re.compile(r"[\w’'\-]+|[.,?;:]")
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 FIRST = [
     "James",
     "Maria",
@@ -97,15 +101,20 @@ KINDS = [
 
 
 class Markov:
-    def __init__(self, texts: list[str], seed: int = 1):
+    def __init__(self, texts: list[str], seed: int = 1, characters: bool = False):
         self.random = random.Random(seed)
+        self.characters = characters  # Chinese: a chain of characters, written without spaces
         self.next: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.starts: list[tuple[str, str]] = []
         for text in texts:
-            tokens = TOKEN_RE.findall(text)
+            if characters:
+                tokens = [".", *(char for char in text if CJK_RE.match(char) or char in "，。？")]
+                tokens = ["." if char in "。？" else char for char in tokens]
+            else:
+                tokens = TOKEN_RE.findall(text)
             for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False):
                 self.next[(a, b)].append(c)
-                if a in ".?" and b[:1].isupper():
+                if a in ".?" and (b[:1].isupper() or characters) and b not in ".?，":
                     self.starts.append((b, c))
 
     def sentence_stream(self, words: int) -> str:
@@ -128,6 +137,8 @@ class Markov:
             out.append(c)
             count += c not in ".,?;:"
             a, b = b, c
+        if self.characters:
+            return "".join("。" if token in ".?" else token for token in out)
         text = " ".join(out)
         return re.sub(r" ([.,?;:])", r"\1", text)
 
@@ -151,9 +162,24 @@ def training_texts() -> list[str]:
     return texts
 
 
-def generate(turns: int, out: Path, seed: int = 7) -> dict:
+def chinese_texts() -> list[str]:
+    path = (
+        ROOT / "fixtures" / "transcripts" / "2019-09-03-china-mfa-regular-press-conference-zh.txt"
+    )
+    text = path.read_text(encoding="utf-8")
+    return [part.split("：", 1)[1] for part in re.split(r"\n(?=[问答]：)", text) if "：" in part]
+
+
+def russian_texts() -> list[str]:
+    return [(ROOT / "benchmarks" / "data" / "russian.txt").read_text(encoding="utf-8")]
+
+
+def generate(turns: int, out: Path, seed: int = 7, mixed: bool = False) -> dict:
     rng = random.Random(seed)
-    chain = Markov(training_texts(), seed=seed)
+    chains = {"en": Markov(training_texts(), seed=seed)}
+    if mixed:
+        chains["zh"] = Markov(chinese_texts(), seed=seed, characters=True)
+        chains["ru"] = Markov(russian_texts(), seed=seed)
     out.mkdir(parents=True, exist_ok=True)
     officials = [
         (
@@ -182,6 +208,8 @@ def generate(turns: int, out: Path, seed: int = 7) -> dict:
         official_label = f"{official_title.upper().split()[-1]} {official_name.split()[-1].upper()}"
         cast = rng.sample(journalists, 3)
         size = min(turns - written, max(4, int(rng.lognormvariate(3.7, 0.5))))
+        language = rng.choices(["en", "zh", "ru"], [8, 1, 1])[0] if mixed else "en"
+        chain = chains[language]
         paragraphs, speakers = (
             [],
             {official_label: {"name": official_name, "title": official_title, "kind": "official"}},
@@ -199,6 +227,8 @@ def generate(turns: int, out: Path, seed: int = 7) -> dict:
             else:
                 label = official_label
                 length = max(8, int(rng.lognormvariate(4.6, 0.7)))
+            if language == "zh":
+                length *= 2  # characters, about two to a word
             body = chain.sentence_stream(length)
             paragraphs.append(f"{label}:  {body}")
         name = f"{day.isoformat()}-synthetic-{number:06d}"
@@ -208,7 +238,7 @@ def generate(turns: int, out: Path, seed: int = 7) -> dict:
             "date": day.isoformat(),
             "kind": rng.choice(KINDS),
             "source_url": f"https://example.org/transcripts/{name}",
-            "language": "en",
+            "language": language,
             "speakers": speakers,
         }
         (out / f"{name}.json").write_text(json.dumps(sidecar), encoding="utf-8")
@@ -221,8 +251,9 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=10_000)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--mixed", action="store_true", help="a tenth Chinese, a tenth Russian")
     args = parser.parse_args()
-    print(generate(args.turns, args.out, args.seed))
+    print(generate(args.turns, args.out, args.seed, args.mixed))
 
 
 if __name__ == "__main__":

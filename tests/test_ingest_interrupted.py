@@ -198,3 +198,23 @@ def _running(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
     except OSError:
         return False
+
+
+def test_an_ingest_in_two_processes_loads_every_file_once_and_indexes_it(
+    tmp_path, separate_database
+):
+    env = separate_database
+    assert manage(env, "migrate", "--noinput").returncode == 0
+    batch = tmp_path / "batch"
+    expected = make_batch(batch, copies=8)
+
+    run = manage(env, "ingest", "--jobs", "2", str(batch))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"{len(expected)} loaded" in run.stdout
+    counts = json.loads(manage(env, "shell", "--no-imports", "-c", COUNT_TURNS).stdout)
+    assert {Path(key).name: turns for key, turns in counts.items()} == expected
+    check = manage(env, "check_index")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+    again = manage(env, "ingest", "--jobs", "2", "--quiet", str(batch))
+    assert again.returncode == 0 and f"{len(expected)} unchanged" in again.stdout

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from archive.ingest.batch import ingest_files
 from archive.ingest.load import (
     FAILED,
     LOADED,
@@ -16,7 +17,6 @@ from archive.ingest.load import (
     UPDATED,
     IngestOutcome,
     collect_files,
-    ingest_file,
 )
 from archive.ingest.metadata import KINDS
 from archive.search.indexing import bulk_indexing
@@ -105,6 +105,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet", action="store_true", help="print only the summary and problems"
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            metavar="N",
+            help="load files in N worker processes at once (each file still in a transaction "
+            "of its own); on PostgreSQL, one per core",
+        )
 
     def handle(self, *args, **options):
         if problem := database_problem():
@@ -116,18 +124,18 @@ class Command(BaseCommand):
         items = collect_files(options["paths"])
         progress = ProgressBar(self.stderr, len(items), enabled=not quiet)
         outcomes: list[IngestOutcome] = []
+        if options["jobs"] < 1:
+            raise CommandError("--jobs takes a number of processes, 1 or more.")
+        loaded = ingest_files(
+            items,
+            jobs=options["jobs"],
+            metadata_overrides=overrides,
+            update=options["update"],
+            dry_run=dry_run,
+            source=options["source"],
+        )
         with bulk_indexing():
-            for item in items:
-                if isinstance(item, IngestOutcome):
-                    outcome = item  # a missing path, an empty folder
-                else:
-                    outcome = ingest_file(
-                        item,
-                        metadata_overrides=overrides,
-                        update=options["update"],
-                        dry_run=dry_run,
-                        source=options["source"],
-                    )
+            for outcome in loaded:
                 outcomes.append(outcome)
                 progress.clear()
                 if as_json:

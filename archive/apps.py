@@ -1,7 +1,25 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def load_people_after_migrate(sender, app_config=None, using="default", apps=None, **kwargs):
+    """The people dataset is loaded with the schema (as Django creates permissions): after
+    every `migrate` (and a test database's flush), whatever of it the database lacks is added."""
+    try:
+        apps.get_model("archive", "LabelRule")
+    except LookupError:
+        return  # migrated to a state from before the people tables
+    from archive.people.popolo import load_people
+
+    load_people(using=using)
 
 
 class ArchiveConfig(AppConfig):
     name = "archive"
     verbose_name = "Parley archive"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from archive import history  # noqa: F401  (registers the curated models with reversion)
+
+        post_migrate.connect(load_people_after_migrate, sender=self)

@@ -1,4 +1,5 @@
-"""The archive's data: speakers and their aliases, transcripts and their turns, topics and tags."""
+"""The archive's data: speakers (people) and their other names, transcripts and their turns,
+topics and tags. Offices, participants and label rules live in ``archive.people.models``."""
 
 from __future__ import annotations
 
@@ -30,6 +31,19 @@ def unique_slug(
     return candidate
 
 
+def sort_name_for(name: str, family_name: str = "") -> str:
+    """ "Blinken, Antony" for sorting by family name (a name whose family name comes first, as
+    "Moon Jae-in", is sorted as written)."""
+    name = (name or "").strip()
+    family = (family_name or "").strip()
+    if not family:
+        words = name.split()
+        family = words[-1] if len(words) > 1 else ""
+    if family and name.endswith(" " + family):
+        return f"{family}, {name[: -len(family)].strip()}"
+    return name
+
+
 def new_turn_key() -> str:
     """A short random key for a turn's permalink (stable across re-ingest)."""
     return secrets.token_hex(5)
@@ -37,8 +51,12 @@ def new_turn_key() -> str:
 
 class SpeakerQuerySet(models.QuerySet):
     def public(self) -> SpeakerQuerySet:
-        """Speakers with a page: at least one speech turn in a published transcript."""
-        return self.filter(Exists(Turn.objects.published().speech().filter(speaker=OuterRef("pk"))))
+        """Speakers with a page: people (never a placeholder, nor someone merged into another)
+        with at least one speech turn in a published transcript. The one rule for /speakers/,
+        the home page's counts, search facets, the API and feeds."""
+        return self.named().filter(
+            Exists(Turn.objects.published().speech().filter(speaker=OuterRef("pk")))
+        )
 
     def with_turn_counts(self) -> SpeakerQuerySet:
         """Annotate `turn_count`: the speaker's published speech turns."""
@@ -50,15 +68,17 @@ class SpeakerQuerySet(models.QuerySet):
         )
 
     def named(self) -> SpeakerQuerySet:
-        """Leave out placeholders ("Questioner, press briefing (7 Jun 2021)"): nobody to follow."""
-        return self.exclude(kind=Speaker.Kind.UNIDENTIFIED)
+        """Leave out placeholders ("Questioner, press briefing (7 Jun 2021)", from before
+        participants) and people merged into another: nobody to follow."""
+        return self.exclude(kind=Speaker.Kind.UNIDENTIFIED).filter(merged_into=None)
 
     def participating(self, transcript_ids) -> dict[int, list[Speaker]]:
         """A transcript's participants: the speakers of its speech turns, in the order of their
         first turn, each annotated with `turn_count` (their speech turns there). One query for
         any number of transcripts: {transcript id: [speaker, ...]}."""
         rows = (
-            self.filter(turns__transcript__in=list(transcript_ids), turns__kind=Turn.Kind.SPEECH)
+            self.named()
+            .filter(turns__transcript__in=list(transcript_ids), turns__kind=Turn.Kind.SPEECH)
             .annotate(
                 transcript_id=models.F("turns__transcript"),
                 first_position=Min("turns__position"),
@@ -76,7 +96,9 @@ class SpeakerQuerySet(models.QuerySet):
 
 
 class Speaker(models.Model):
-    """A person or a role that speaks in transcripts."""
+    """A person who speaks in transcripts: a real individual (a Popolo person), found by their
+    names and the offices they held (`memberships`). Roles that are nobody in particular
+    ("Moderator", "Reporter, Reuters") are a transcript's participants, not speakers."""
 
     class Kind(models.TextChoices):
         OFFICIAL = "official", "Official"
@@ -91,13 +113,36 @@ class Speaker(models.Model):
     organisation = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OFFICIAL)
     description = models.TextField(blank=True)
+    sort_name = models.CharField(max_length=200, blank=True, help_text="“Blinken, Antony”")
+    family_name = models.CharField(
+        max_length=100, blank=True, help_text="What “SECRETARY BLINKEN:” calls them by."
+    )
+    identifier = models.SlugField(
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Id in the people dataset (fixtures/people.json), for people that come from it.",
+    )
+    needs_review = models.BooleanField(
+        default=False,
+        help_text="Created from a label that named nobody known: a curator should check who this is.",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_people",
+        help_text="Merged into this person (their page redirects there; the merge can be undone).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SpeakerQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_name", "name"]
         indexes = [models.Index(fields=["kind"], name="speaker_kind_idx")]
 
     def __str__(self) -> str:
@@ -106,6 +151,8 @@ class Speaker(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Speaker, self.name, exclude_pk=self.pk)
+        if not self.sort_name:
+            self.sort_name = sort_name_for(self.name, self.family_name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -117,7 +164,8 @@ class Speaker(models.Model):
 
 
 class SpeakerAlias(models.Model):
-    """A label under which a speaker appears in transcripts ("SECRETARY BLINKEN")."""
+    """Another name of a person (Popolo `other_names`: "Antony J. Blinken", "耿爽", "Путин"), or a
+    label a curator said always names them ("SECRETARY BLINKEN"): matched exactly, anywhere."""
 
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
     label = models.CharField(max_length=200, help_text="The label as printed, without its colon.")
@@ -130,7 +178,8 @@ class SpeakerAlias(models.Model):
 
     class Meta:
         ordering = ["label"]
-        verbose_name_plural = "speaker aliases"
+        verbose_name = "other name"
+        verbose_name_plural = "other names"
 
     def __str__(self) -> str:
         return f"{self.label} → {self.speaker}"
@@ -152,12 +201,15 @@ class TranscriptQuerySet(models.QuerySet):
         return self.annotate(turn_count=Count("turns", filter=Q(turns__kind=Turn.Kind.SPEECH)))
 
     def with_participants(self, transcripts) -> list[Transcript]:
-        """Give each of these transcripts its `participants` (Speaker.objects.participating),
-        with one query."""
+        """Give each of these transcripts its `participants` (the people who speak in it:
+        Speaker.objects.participating) and its `participant_roles` (everyone who speaks, people
+        and roles, as Participant.objects.of_transcripts), with two queries."""
         transcripts = list(transcripts)
         found = Speaker.objects.participating(t.pk for t in transcripts)
+        roles = Participant.objects.of_transcripts(t.pk for t in transcripts)
         for transcript in transcripts:
             transcript.participants = found.get(transcript.pk, [])
+            transcript.participant_roles = roles.get(transcript.pk, [])
         return transcripts
 
     def featuring(self, speaker_slug: str) -> TranscriptQuerySet:
@@ -258,7 +310,9 @@ class TurnQuerySet(models.QuerySet):
     def for_listing(self) -> TurnQuerySet:
         """What a list of turns shows: speaker and transcript without a query per row (and
         without the transcript's original text, which can be megabytes, once per turn)."""
-        return self.select_related("speaker", "transcript").defer("transcript__original_text")
+        return self.select_related("speaker", "participant", "transcript").defer(
+            "transcript__original_text"
+        )
 
     def with_visible_tags(self) -> TurnQuerySet:
         """Prefetch each turn's visible topic tags (with their topics) as `visible_tags`."""
@@ -284,6 +338,14 @@ class Turn(models.Model):
     label = models.CharField(max_length=200, blank=True, help_text="The label exactly as printed.")
     speaker = models.ForeignKey(
         Speaker, on_delete=models.PROTECT, related_name="turns", null=True, blank=True
+    )
+    participant = models.ForeignKey(
+        "archive.Participant",
+        on_delete=models.SET_NULL,
+        related_name="turns",
+        null=True,
+        blank=True,
+        help_text="Who speaks, in this transcript; `speaker` is always the participant's person.",
     )
     speaker_curated = models.BooleanField(
         default=False, help_text="Set when a curator chose the speaker; a re-ingest keeps it."
@@ -318,7 +380,10 @@ class Turn(models.Model):
     @property
     def is_question(self) -> bool:
         """A question (an interviewer's, a journalist's, a moderator's) rather than an answer:
-        by the speaker's kind, or for a turn nobody is assigned to, by its label ("Q")."""
+        by the participant's kind, else the speaker's, or for a turn nobody is assigned to, by
+        its label ("Q")."""
+        if self.participant_id is not None:
+            return self.participant.is_questioner
         if self.speaker_id is not None:
             return self.speaker.is_questioner
         from archive.ingest.labels import is_anonymous, label_key
@@ -332,7 +397,10 @@ class Turn(models.Model):
 
     @property
     def speaker_name(self) -> str:
-        """Who speaks, as pages show it: the speaker's name, else the label as printed."""
+        """Who speaks, as pages show it: the participant's name ("Antony Blinken", "Moderator",
+        "Reporter, Reuters"), else the speaker's, else the label as printed."""
+        if self.participant_id is not None:
+            return self.participant.name
         if self.speaker_id is not None:
             return self.speaker.name
         return (self.label or "").title()
@@ -508,3 +576,29 @@ class IndexTask(models.Model):
 
     def __str__(self) -> str:
         return f"index {self.scope} {self.object_id}"
+
+
+# Offices, memberships, participants and label rules (archive/people/models.py) belong to this app.
+from archive.people.models import (  # noqa: E402
+    LabelRule,
+    Membership,
+    Organization,
+    Participant,
+    Post,
+)
+
+__all__ = [
+    "IndexTask",
+    "LabelRule",
+    "Membership",
+    "Organization",
+    "Participant",
+    "Post",
+    "Speaker",
+    "SpeakerAlias",
+    "Topic",
+    "Transcript",
+    "Turn",
+    "TurnSearchDocument",
+    "TurnTopic",
+]

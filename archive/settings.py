@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.syndication",
     "haystack",
+    "reversion",  # curators' change history (see README, "Curating in the admin")
     "archive",
 ]
 

@@ -24,7 +24,7 @@ from django.utils.text import Truncator
 
 from archive.forms import ReassignLabelForm, TranscriptTextForm
 from archive.ingest.load import FAILED, SKIPPED, UNCHANGED, ingest_text
-from archive.ingest.speakers import merge_speakers, reassign_label
+from archive.people.curation import merge_speakers, reassign_label
 from archive.models import Speaker, SpeakerAlias, Topic, Transcript, Turn, TurnTopic
 from archive.topics import tag_turns
 

@@ -9,7 +9,7 @@ import pytest
 
 from archive.ingest import load
 from archive.ingest.load import ingest_file, ingest_text
-from archive.ingest.speakers import merge_speakers, reassign_label
+from archive.people.curation import merge_speakers, reassign_label
 from archive.models import Speaker, SpeakerAlias, Topic, Transcript, Turn, TurnTopic
 from tests.support import DATA_DIR, REPO_ROOT, SEED, make_speaker, make_topic, tag
 

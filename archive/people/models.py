@@ -108,9 +108,16 @@ class ParticipantQuerySet(models.QuerySet):
         )
 
     def of_transcripts(self, transcript_ids) -> dict[int, list[Participant]]:
-        """{transcript id: [participant, ...]} for these transcripts, with one query."""
+        """{transcript id: [participant, ...]} for these transcripts, with one query. Two
+        participants of one person (left by a merge) show as one, with both counts."""
         found: dict[int, list[Participant]] = {}
+        people: dict[tuple[int, int], Participant] = {}
         for participant in self.filter(transcript__in=list(transcript_ids)).in_order():
+            key = (participant.transcript_id, participant.speaker_id)
+            if participant.speaker_id is not None and key in people:
+                people[key].turn_count += participant.turn_count
+                continue
+            people[key] = participant
             found.setdefault(participant.transcript_id, []).append(participant)
         return found
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from archive.ingest.labels import (
@@ -275,7 +275,7 @@ class Resolution:
     kind: str = "official"
     organisation: str = ""
     family_name: str = ""
-    labels: list[str] = field(default_factory=list)
+    description: str = ""
 
     @property
     def is_role(self) -> bool:

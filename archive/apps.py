@@ -5,8 +5,10 @@ from django.db.models.signals import post_migrate
 def load_people_after_migrate(sender, app_config=None, using="default", apps=None, **kwargs):
     """The people dataset is loaded with the schema (as Django creates permissions): after
     every `migrate` (and a test database's flush), whatever of it the database lacks is added."""
+    from django.apps import apps as installed
+
     try:
-        apps.get_model("archive", "LabelRule")
+        (apps or installed).get_model("archive", "LabelRule")
     except LookupError:
         return  # migrated to a state from before the people tables
     from archive.people.popolo import load_people

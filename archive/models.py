@@ -12,6 +12,8 @@ from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from archive.people.names import sort_name_for
+
 STAGE_DIRECTION_RE = re.compile(r"(\((?:[^()]{1,80})\)|\[(?:[^\[\]]{1,80})\])")
 
 
@@ -29,19 +31,6 @@ def unique_slug(
         suffix = f"-{n}"
         candidate = f"{base[: max_length - len(suffix)]}{suffix}"
     return candidate
-
-
-def sort_name_for(name: str, family_name: str = "") -> str:
-    """ "Blinken, Antony" for sorting by family name (a name whose family name comes first, as
-    "Moon Jae-in", is sorted as written)."""
-    name = (name or "").strip()
-    family = (family_name or "").strip()
-    if not family:
-        words = name.split()
-        family = words[-1] if len(words) > 1 else ""
-    if family and name.endswith(" " + family):
-        return f"{family}, {name[: -len(family)].strip()}"
-    return name
 
 
 def new_turn_key() -> str:
@@ -400,7 +389,7 @@ class Turn(models.Model):
         """Who speaks, as pages show it: the participant's name ("Antony Blinken", "Moderator",
         "Reporter, Reuters"), else the speaker's, else the label as printed."""
         if self.participant_id is not None:
-            return self.participant.name
+            return self.participant.display_name
         if self.speaker_id is not None:
             return self.speaker.name
         return (self.label or "").title()

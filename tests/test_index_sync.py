@@ -14,7 +14,7 @@ from django.db import transaction
 from haystack import connections
 from whoosh.index import LockError
 
-from archive.ingest.speakers import merge_speakers
+from archive.people.curation import merge_speakers
 from archive.models import Speaker, Topic, Transcript, Turn, TurnTopic
 from archive.search import SearchRequest, indexing, run_search
 from archive.search.engine import get_engine

@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from archive.ingest.labels import label_key
+from archive.ingest.labels import label_key, split_label
 from archive.ingest.metadata import Metadata, SpeakerInfo
-from archive.models import Participant, Speaker, SpeakerAlias, Transcript, sort_name_for
+from archive.models import Participant, Speaker, SpeakerAlias, Transcript
 from archive.people.directory import current_directory
-from archive.people.names import label_fold
+from archive.people.names import has_cjk, label_fold, sort_name_for
 from archive.people.resolve import CURATOR, NEW, TITLE, Context, Directory, Resolution, resolve_labels
 
 
@@ -150,7 +150,7 @@ def _create_person(choice: ParticipantChoice) -> Speaker:
     """The new person of a choice, unless another ingest created them since the plan was made
     (found by a full name only: two "Mr. Smith"s are never taken for one)."""
     name = choice.person_fields["name"]
-    if len(name.split()) >= 2 or choice.reuse_by_name:
+    if choice.reuse_by_name:
         named = Speaker.objects.named()
         found = (
             named.filter(name__iexact=name).order_by("pk").first()
@@ -226,6 +226,11 @@ def _choice(resolution: Resolution) -> ParticipantChoice:
             "kind": resolution.kind,
             "needs_review": resolution.resolved_by in (NEW, TITLE),
         }
+        parts = split_label(resolution.new_name)
+        # A full name is one person wherever it is printed; "Ms. Rivera" is not.
+        choice.reuse_by_name = has_cjk(resolution.new_name) or (
+            not parts.honorific and len(parts.name.split()) >= 2
+        )
         if resolution.resolved_by == CURATOR:
             choice.reuse_by_name = True
             choice.person_fields["organisation"] = resolution.organisation[:200]

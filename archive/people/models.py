@@ -170,6 +170,11 @@ class Participant(models.Model):
         return self.speaker.get_absolute_url() if self.speaker_id else ""
 
     @property
+    def display_name(self) -> str:
+        """The person's name as it is now (a curator may rename them), else the role's."""
+        return self.speaker.name if self.speaker_id else self.name
+
+    @property
     def is_questioner(self) -> bool:
         return self.kind in {"journalist", "moderator", "unidentified"}
 

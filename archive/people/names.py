@@ -159,3 +159,16 @@ def display_role(label: str) -> str:
         else:
             words.append("-".join(part[:1].upper() + part[1:].lower() for part in word.split("-")))
     return " ".join(words)
+
+
+def sort_name_for(name: str, family_name: str = "") -> str:
+    """ "Blinken, Antony" for sorting by family name (a name whose family name comes first, as
+    "Moon Jae-in", is sorted as written)."""
+    name = (name or "").strip()
+    family = (family_name or "").strip()
+    if not family:
+        words = name.split()
+        family = words[-1] if len(words) > 1 else ""
+    if family and name.endswith(" " + family):
+        return f"{family}, {name[: -len(family)].strip()}"
+    return name

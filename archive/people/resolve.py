@@ -153,7 +153,10 @@ class Directory:
         self.by_name: dict[str, set[int]] = {}
         self.by_family: dict[str, set[int]] = {}
         for person in self.persons.values():
-            for name in (person.name, *person.other_names):
+            # A name made from a label ("Ms. Rivera") finds nobody: two are not one person.
+            # Other names (and labels a curator attached) are found as written.
+            names = person.other_names if is_label_form(person.name) else (person.name,)
+            for name in (*names, *person.other_names):
                 for key in name_keys(name):
                     self.by_name.setdefault(key, set()).add(person.id)
             family = fold(person.family_name) or (fold(person.name).split() or [""])[-1]
@@ -238,6 +241,14 @@ class Directory:
         # The most specific rule wins: a source before any source, dated before undated.
         found.sort(key=lambda r: (r.source == "", r.start is None and r.end is None, -r.id))
         return found[0] if found else None
+
+
+def is_label_form(name: str) -> bool:
+    """ "Ms. Rivera", "Secretary Smith": a title or honorific and a family name, not a full name."""
+    if has_cjk(name):
+        return False
+    parts = split_label(name)
+    return bool(parts.honorific or parts.title) and len(parts.name.split()) < 2
 
 
 def _same_site(host: str, other: str) -> bool:

@@ -506,7 +506,7 @@ def full_name_in_title(family: str, title: str) -> str:
     the capitalised words just before the family name, less any title ("Press Secretary")."""
     if not title or not family:
         return ""
-    match = re.search(_TITLE_NAME + f"({re.escape(family)})(?![\\w-])", title, re.IGNORECASE)
+    match = re.search(_TITLE_NAME + f"((?i:{re.escape(family)}))(?![\\w-])", title)
     if not match:
         return ""
     words = f"{match[1]}{match[2]}".split()

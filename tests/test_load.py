@@ -278,7 +278,11 @@ def test_anonymous_labels_are_one_reporter_participant_per_transcript_and_nobody
     assert len(first_q) == len(second_q) == 1
     assert first_q != second_q
     questioner = first_q.pop()
-    assert (questioner.name, questioner.kind, questioner.speaker) == ("Reporter", "journalist", None)
+    assert (questioner.name, questioner.kind, questioner.speaker) == (
+        "Reporter",
+        "journalist",
+        None,
+    )
     assert not first.turns.filter(label="Q").exclude(speaker=None).exists()
     assert not SpeakerAlias.objects.filter(key="q").exists()
 
@@ -429,7 +433,9 @@ def test_merging_speakers_moves_turns_and_other_names_and_keeps_the_record(seed_
     transcript = ingest_file(seed_file).transcript
     blinken = Speaker.objects.get(name="Antony Blinken")
     duplicate = make_speaker("Tony J. Blinken", aliases=["A. J. BLINKEN"], title="")
-    Turn.objects.filter(transcript=transcript, position=2).update(speaker=duplicate, participant=None)
+    Turn.objects.filter(transcript=transcript, position=2).update(
+        speaker=duplicate, participant=None
+    )
 
     merge_speakers(blinken, [blinken, duplicate])
 

@@ -152,9 +152,7 @@ def test_a_name_that_matches_nobody_is_a_new_person_flagged_for_review():
     transcript = ingest_text(text, filename="cfr.txt", metadata={"date": "2022-01-05"}).transcript
     haass = Speaker.objects.get(name="Richard Haass")
     assert haass.needs_review
-    assert set(transcript.turns.exclude(label="Q").values_list("speaker", flat=True)) == {
-        haass.pk
-    }
+    assert set(transcript.turns.exclude(label="Q").values_list("speaker", flat=True)) == {haass.pk}
 
 
 # --- Roles: never one person across transcripts ------------------------------------------------

@@ -23,7 +23,15 @@ from archive.ingest.metadata import Metadata, SpeakerInfo
 from archive.models import Participant, Speaker, SpeakerAlias, Transcript
 from archive.people.directory import current_directory
 from archive.people.names import has_cjk, label_fold, sort_name_for
-from archive.people.resolve import CURATOR, NEW, TITLE, Context, Directory, Resolution, resolve_labels
+from archive.people.resolve import (
+    CURATOR,
+    NEW,
+    TITLE,
+    Context,
+    Directory,
+    Resolution,
+    resolve_labels,
+)
 
 
 def context_of(metadata: Metadata) -> Context:
@@ -205,9 +213,7 @@ def _old_participants(existing: Transcript | None) -> dict[str, Participant]:
     if existing is None:
         return {}
     found: dict[str, Participant] = {}
-    for participant in existing.participations.select_related("speaker").order_by(
-        "-curated", "pk"
-    ):
+    for participant in existing.participations.select_related("speaker").order_by("-curated", "pk"):
         for label in participant.labels:
             found.setdefault(label_fold(label), participant)
     return found
@@ -285,4 +291,3 @@ def load_known_speakers(entries: Iterable[dict]) -> tuple[int, int]:
                 SpeakerAlias.objects.create(speaker=speaker, label=label)
                 aliases_added += 1
     return speakers_created, aliases_added
-

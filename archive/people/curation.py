@@ -31,9 +31,7 @@ def set_participant_person(participant: Participant, speaker: Speaker | None, ro
     turns follow. A person already taking part in the transcript keeps one participant."""
     transcript = participant.transcript
     if speaker is not None:
-        other = (
-            transcript.participations.filter(speaker=speaker).exclude(pk=participant.pk).first()
-        )
+        other = transcript.participations.filter(speaker=speaker).exclude(pk=participant.pk).first()
         if other is not None:
             turn_ids = list(participant.turns.values_list("pk", flat=True))
             participant.turns.update(participant=other)
@@ -61,7 +59,9 @@ def set_participant_person(participant: Participant, speaker: Speaker | None, ro
 
 
 def new_person(name: str, kind: str = Speaker.Kind.OFFICIAL, title: str = "") -> Speaker:
-    return Speaker.objects.create(name=name.strip(), kind=kind or Speaker.Kind.OFFICIAL, title=title)
+    return Speaker.objects.create(
+        name=name.strip(), kind=kind or Speaker.Kind.OFFICIAL, title=title
+    )
 
 
 def reassign_label(

@@ -146,9 +146,7 @@ class Participant(models.Model):
         help_text="The person; empty for a role that is nobody in particular.",
     )
     name = models.CharField(max_length=200, help_text="As pages show it.")
-    role = models.CharField(
-        max_length=200, blank=True, help_text="Their role in this transcript."
-    )
+    role = models.CharField(max_length=200, blank=True, help_text="Their role in this transcript.")
     organisation = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=20, default="official")
     labels = models.JSONField(default=list, blank=True, help_text="The labels printed for them.")

@@ -72,7 +72,9 @@ def load_people(data: dict | None = None, *, using: str = "default") -> LoadRepo
     by_person: dict[str, list[dict]] = {}
     for membership in data.get("memberships", []):
         by_person.setdefault(membership["person_id"], []).append(membership)
-    people = _load_persons(data.get("persons", []), by_person, post_entries, org_names, using, report)
+    people = _load_persons(
+        data.get("persons", []), by_person, post_entries, org_names, using, report
+    )
     _load_memberships(data.get("memberships", []), people, posts, using, report)
     return report
 

@@ -342,7 +342,9 @@ def _person(person_id: int, how: str, context: Context, directory: Directory) ->
 
 
 def _role(name: str, kind: str = "", organisation: str = "") -> Resolution:
-    return Resolution(ROLE, name, role=name, kind=kind or role_kind(name), organisation=organisation)
+    return Resolution(
+        ROLE, name, role=name, kind=kind or role_kind(name), organisation=organisation
+    )
 
 
 def questioner_name(context: Context) -> str:

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.utils.text import slugify
 
-from archive.models import Speaker, Topic, Transcript
+from archive.models import Post, Speaker, Topic, Transcript
 from archive.search.analysis import analyse
 from archive.search.engine import PER_PAGE, EngineQuery, Hit, SearchEngine, get_engine
 from archive.search.query import Clause, ParsedQuery, Term, merge_filters, parse_query
@@ -174,26 +174,32 @@ def _words(text: str) -> list[str]:
     return analyse(text, exact=True)
 
 
+REPORTERS = "reporters"  # the facet value that groups journalists ("Reporters")
+
+
 def resolve_speakers(values: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
-    """Speaker slugs for speaker: values (a slug, or words of the name or of an alias), among
-    public speakers; and notes for values that matched nobody."""
+    """Speaker slugs for speaker: values, among public speakers (people): a slug, words of a
+    person's name or other names, or words of an office they held ("speaker:spokesperson" is
+    everyone who held a spokesperson's office; with after:/before: whoever held it then);
+    "reporters" is every journalist. Notes for values that matched nobody."""
     slugs: list[str] = []
     notes: list[str] = []
+    public = Speaker.objects.public()
     for value in values:
         words = _words(value)
         if not words:
             notes.append(f"“{value[:60]}” names no speaker.")
             continue
         slug = slugify(value)
+        if slug == REPORTERS:
+            slugs.extend(public.filter(kind=Speaker.Kind.JOURNALIST).values_list("slug", flat=True))
+            continue
         condition = (
             Q(slug=slug) | Q(name__icontains=words[0]) | Q(aliases__label__icontains=words[0])
         )
         candidates = [
             speaker
-            for speaker in Speaker.objects.public()
-            .filter(condition)
-            .distinct()
-            .prefetch_related("aliases")[:200]
+            for speaker in public.filter(condition).distinct().prefetch_related("aliases")[:200]
             if speaker.slug == slug
             or any(
                 set(words) <= set(_words(name))
@@ -201,11 +207,35 @@ def resolve_speakers(values: Sequence[str]) -> tuple[tuple[str, ...], list[str]]
             )
         ]
         found = [speaker.slug for speaker in candidates[:20]]
+        if not found:
+            found = _holders_of_office(public, words)
         if found:
             slugs.extend(found)
         else:
             notes.append(f"No speaker matches “{value[:60]}”.")
     return tuple(dict.fromkeys(slugs)), notes
+
+
+def _holders_of_office(public, words: list[str]) -> list[str]:
+    """Slugs of the public people who held an office whose name holds all these words."""
+    offices = Post.objects.filter(
+        Q(label__icontains=words[0])
+        | Q(role__icontains=words[0])
+        | Q(other_labels__icontains=words[0])
+    )
+    matching = [
+        post.pk
+        for post in offices
+        if any(
+            set(words) <= set(_words(text)) for text in [post.label, post.role, *post.other_labels]
+        )
+    ]
+    return list(
+        public.filter(memberships__post__in=matching)
+        .distinct()
+        .order_by("sort_name")
+        .values_list("slug", flat=True)[:50]
+    )
 
 
 def resolve_topics(values: Sequence[str]) -> tuple[list[tuple[str, ...]], list[str]]:
@@ -380,12 +410,16 @@ def _without(request: SearchRequest, parsed: ParsedQuery, *names: str) -> str:
 def _facet_values(
     request: SearchRequest, parsed: ParsedQuery, facets: dict[str, list[tuple[str, int]]]
 ) -> dict[str, list[FacetValue]]:
+    facets = {**facets, "speaker": _group_reporters(facets.get("speaker", []))}
     labels: dict[str, dict[str, str]] = {
-        "speaker": dict(
-            Speaker.objects.filter(slug__in=[v for v, _ in facets.get("speaker", [])]).values_list(
-                "slug", "name"
-            )
-        ),
+        "speaker": {
+            REPORTERS: "Reporters",
+            **dict(
+                Speaker.objects.filter(
+                    slug__in=[v for v, _ in facets.get("speaker", [])]
+                ).values_list("slug", "name")
+            ),
+        },
         "topic": dict(
             Topic.objects.filter(slug__in=[v for v, _ in facets.get("topic", [])]).values_list(
                 "slug", "name"
@@ -427,6 +461,20 @@ def _facet_values(
             values.sort(key=lambda v: v.value, reverse=True)
         out[name] = values
     return out
+
+
+def _group_reporters(values: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The speaker facet counts people; journalists are one value, "Reporters"."""
+    journalists = set(
+        Speaker.objects.filter(
+            slug__in=[slug for slug, _ in values], kind=Speaker.Kind.JOURNALIST
+        ).values_list("slug", flat=True)
+    )
+    if not journalists:
+        return values
+    grouped = [(slug, n) for slug, n in values if slug not in journalists]
+    grouped.append((REPORTERS, sum(n for slug, n in values if slug in journalists)))
+    return sorted(grouped, key=lambda item: (-item[1], item[0]))
 
 
 def _suggestions(

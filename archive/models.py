@@ -569,6 +569,7 @@ class IndexTask(models.Model):
 
 # Offices, memberships, participants and label rules (archive/people/models.py) belong to this app.
 from archive.people.models import (  # noqa: E402
+    CuratorChange,
     LabelRule,
     Membership,
     Organization,
@@ -577,6 +578,7 @@ from archive.people.models import (  # noqa: E402
 )
 
 __all__ = [
+    "CuratorChange",
     "IndexTask",
     "LabelRule",
     "Membership",

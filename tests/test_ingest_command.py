@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from archive.ingest import load
 from archive.management.commands.ingest import ProgressBar
 from archive.models import Speaker, SpeakerAlias, Transcript, Turn, TurnTopic
-from tests.support import make_speaker, DATA_DIR, REPO_ROOT, SEED
+from tests.support import DATA_DIR, REPO_ROOT, SEED, make_speaker
 
 pytestmark = pytest.mark.django_db
 

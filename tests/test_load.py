@@ -9,8 +9,8 @@ import pytest
 
 from archive.ingest import load
 from archive.ingest.load import ingest_file, ingest_text
-from archive.people.curation import merge_speakers, reassign_label
 from archive.models import Participant, Speaker, SpeakerAlias, Topic, Transcript, Turn, TurnTopic
+from archive.people.curation import merge_speakers, reassign_label
 from tests.support import DATA_DIR, REPO_ROOT, SEED, make_speaker, make_topic, tag
 
 pytestmark = pytest.mark.django_db

@@ -238,8 +238,10 @@ def ingest_text(
     warnings: list[str] | None = None,
     encoding: str | None = None,
     file: str | None = None,
+    choices: dict[str, dict] | None = None,
 ) -> IngestOutcome:
-    """Parse and load a transcript's text; ``metadata`` overrides everything else."""
+    """Parse and load a transcript's text; ``metadata`` overrides everything else; ``choices``
+    are a curator's decisions about labels (the admin's preview: archive.forms.WhoForm)."""
     file = file or filename or "pasted text"
     warnings = list(warnings or [])
     if len(text.encode("utf-8")) > MAX_BYTES:
@@ -288,7 +290,7 @@ def ingest_text(
     needs_saving = same_text is None and outcome.status in (LOADED, UPDATED)
 
     for attempt in range(SAVE_ATTEMPTS):
-        plan = _plan(parsed, meta, existing if needs_saving else None)
+        plan = _plan(parsed, meta, existing if needs_saving else None, choices)
         outcome.speakers = [
             {"label": label, **choice.describe()} for label, choice in plan.choices.items()
         ]
@@ -331,8 +333,10 @@ def ingest_text(
     return outcome
 
 
-def _plan(parsed: ParsedTranscript, meta: Metadata, existing: Transcript | None) -> SpeakerPlan:
-    return plan_speakers([t.label for t in parsed.turns], meta, existing=existing)
+def _plan(
+    parsed: ParsedTranscript, meta: Metadata, existing: Transcript | None, choices=None
+) -> SpeakerPlan:
+    return plan_speakers([t.label for t in parsed.turns], meta, existing=existing, choices=choices)
 
 
 def _refresh_metadata(transcript: Transcript, meta: Metadata, *, dry_run: bool) -> bool:

@@ -22,7 +22,7 @@ from archive.ingest.labels import label_key, split_label
 from archive.ingest.metadata import Metadata, SpeakerInfo
 from archive.models import Participant, Speaker, SpeakerAlias, Transcript
 from archive.people.directory import current_directory
-from archive.people.names import has_cjk, label_fold, sort_name_for
+from archive.people.names import has_cjk, label_fold, role_kind, sort_name_for
 from archive.people.resolve import (
     CURATOR,
     NEW,
@@ -175,11 +175,13 @@ def plan_speakers(
     *,
     existing: Transcript | None = None,
     directory: Directory | None = None,
+    choices: dict[str, dict] | None = None,
 ) -> SpeakerPlan:
     """Decide, reading the database only, which participant each label is.
 
     ``existing``: the transcript being re-ingested, whose participants are kept (a curator's
-    decision as it is, the others updated)."""
+    decision as it is, the others updated). ``choices``: what a curator chose in the preview,
+    by label ({"who": "person" | "new" | "role", "person", "name", "role"})."""
     directory = directory or current_directory()
     occurrences = [label for label in labels if label]
     ordered = list(dict.fromkeys(occurrences))
@@ -190,6 +192,8 @@ def plan_speakers(
     for label in ordered:
         if label_fold(label) in sidecar:
             resolutions[label] = _from_sidecar(sidecar[label_fold(label)], directory)
+        if choices and label in choices:
+            resolutions[label] = _from_choice(choices[label])
 
     old = _old_participants(existing)
     groups: dict[tuple, ParticipantChoice] = {}
@@ -201,9 +205,11 @@ def plan_speakers(
         choice = groups.get(key)
         if choice is None:
             choice = groups[key] = _choice(resolution)
-        if previous is not None and choice.participant is None:
-            if previous.curated or not any(previous is c.participant for c in groups.values()):
-                choice.participant = previous
+        reusable = previous is not None and (
+            previous.curated or not any(previous is c.participant for c in groups.values())
+        )
+        if reusable and choice.participant is None:
+            choice.participant = previous
         choice.labels.append(label)
         choices[label] = choice
     return SpeakerPlan(choices)
@@ -242,6 +248,17 @@ def _choice(resolution: Resolution) -> ParticipantChoice:
             choice.person_fields["organisation"] = resolution.organisation[:200]
             choice.person_fields["description"] = resolution.description
     return choice
+
+
+def _from_choice(choice: dict) -> Resolution:
+    """A curator's choice in the preview: a person, a new person, or a role."""
+    if choice["who"] == "person" and choice.get("person") is not None:
+        person = choice["person"]
+        return Resolution(CURATOR, person.name, person_id=person.pk, role=person.title)
+    if choice["who"] == "new" and choice.get("name"):
+        return Resolution(CURATOR, choice["name"], new_name=choice["name"])
+    role = choice.get("role") or "Participant"
+    return Resolution(CURATOR, role, role=role, kind=role_kind(role))
 
 
 def _from_sidecar(info: SpeakerInfo, directory: Directory) -> Resolution:

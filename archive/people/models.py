@@ -14,6 +14,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Min, Q
 from django.urls import reverse
+from reversion.models import Revision
 
 from archive.people.resolve import popolo_covers
 
@@ -223,3 +224,12 @@ class LabelRule(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:archive_labelrule_change", args=[self.pk])
+
+
+class CuratorChange(Revision):
+    """A revision django-reversion recorded, as the admin lists it: "Curator changes"."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "curator change"
+        verbose_name_plural = "curator changes"

@@ -90,7 +90,7 @@ _OUTLET_WORDS = {
     "tv", "television", "news", "daily", "times", "post", "press", "radio", "network", "agency",
     "media", "shimbun", "journal", "telegraph", "herald", "tribune", "broadcasting", "channel",
     "monthly", "weekly", "magazine", "gazette", "observer", "chronicle", "newspaper", "ilbo",
-    "nippo", "bao", "zeitung", "tribune", "wire", "newswire",
+    "nippo", "bao", "zeitung", "wire", "newswire",
 }  # fmt: skip
 _REPORTER_SUFFIXES = ("记者", "記者", "기자")
 _REPORTER_WORDS = ("reporter", "correspondent", "journalist")

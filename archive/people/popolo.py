@@ -21,8 +21,8 @@ from django.utils.text import slugify
 
 from archive.ingest.labels import label_key
 from archive.models import Speaker, SpeakerAlias
-from archive.people.names import sort_name_for
 from archive.people.models import Membership, Organization, Post
+from archive.people.names import sort_name_for
 
 DATASET = Path(settings.BASE_DIR) / "fixtures" / "people.json"
 

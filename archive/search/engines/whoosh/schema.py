@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from archive.search.analysis import STOP_WORDS, WORD_PATTERN, exact_words, stemmed_words
 from whoosh.analysis import (
     CharsetFilter,
     Filter,
@@ -25,8 +26,6 @@ from whoosh.fields import ID as WHOOSH_ID
 from whoosh.formats import Frequency
 from whoosh.support.charset import accent_map
 from whoosh.system import pack_uint
-
-from archive.search.analysis import STOP_WORDS, WORD_PATTERN, exact_words, stemmed_words
 
 
 class PossessiveFilter(Filter):

@@ -11,9 +11,11 @@ def load_people_after_migrate(sender, app_config=None, using="default", apps=Non
         (apps or installed).get_model("archive", "LabelRule")
     except LookupError:
         return  # migrated to a state from before the people tables
+    from archive.people.linking import link_archive
     from archive.people.popolo import load_people
 
-    load_people(using=using)
+    if load_people(using=using).persons and using == "default":
+        link_archive()  # an archive from before the dataset: its speakers meet their people
 
 
 class ArchiveConfig(AppConfig):

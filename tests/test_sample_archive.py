@@ -27,3 +27,38 @@ def test_sample_archive_finds_exactly_turns_2_and_4_of_the_blinken_interview_for
             assert hit["speaker"]["name"] == "Antony Blinken"
             assert hit["context_url"].endswith(f"/transcripts/{blinken.slug}/#t{hit['position']}")
             assert "<mark>" in hit["snippet"]
+
+
+def test_the_sample_archive_lists_people_and_no_placeholder(client):
+    """Issue 9: /speakers/ lists people, by family name; roles and questioners are participants
+    of their transcripts, shown there with their role."""
+    call_command("load_sample", stdout=io.StringIO())
+
+    page = client.get("/speakers/")
+    names = [speaker.name for speaker in page.context["speakers"]]
+    assert names == [
+        "Anthony Albanese",
+        "Joe Biden",
+        "Antony Blinken",
+        "Kurt Campbell",
+        "Alessandra Galloni",
+        "Karine Jean-Pierre",
+        "Fumio Kishida",
+        "Andrés Manuel López Obrador",
+        "Jen Psaki",
+        "Jake Sullivan",
+        "Justin Trudeau",
+    ]
+    html = page.content.decode()
+    for placeholder in ("Questioner", "Moderator", "Senior Administration Official", "Operator"):
+        assert placeholder not in html
+    home = client.get("/")
+    assert home.context["speaker_count"] == len(names)
+
+    call = Transcript.objects.get(title__startswith="Background Press Call by Senior Administration")
+    participants = client.get(call.get_absolute_url()).context["participants"]
+    assert [p.name for p in participants] == [
+        "Moderator",
+        "Senior Administration Official",
+        "Reporter",
+    ]

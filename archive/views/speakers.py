@@ -35,7 +35,12 @@ def speaker_list(request):
         {
             "page_obj": page_obj,
             "speakers": page_obj.object_list,
-            "kinds": Speaker.Kind.choices,
+            # People are officials or journalists; moderators and the like are roles.
+            "kinds": [
+                (kind, label)
+                for kind, label in Speaker.Kind.choices
+                if kind in (Speaker.Kind.OFFICIAL, Speaker.Kind.JOURNALIST)
+            ],
             "kind": filters.kind or "",
             "organisations": list(organisations),
             "organisation": filters.organisation or "",

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.utils.text import slugify
 
-from archive.models import Post, Speaker, Topic, Transcript
+from archive.models import Speaker, Topic, Transcript
 from archive.search.analysis import analyse
 from archive.search.engine import PER_PAGE, EngineQuery, Hit, SearchEngine, get_engine
 from archive.search.query import Clause, ParsedQuery, Term, merge_filters, parse_query
@@ -194,21 +194,23 @@ def resolve_speakers(values: Sequence[str]) -> tuple[tuple[str, ...], list[str]]
         if slug == REPORTERS:
             slugs.extend(public.filter(kind=Speaker.Kind.JOURNALIST).values_list("slug", flat=True))
             continue
-        condition = (
-            Q(slug=slug) | Q(name__icontains=words[0]) | Q(aliases__label__icontains=words[0])
+        by_name = Q(name__icontains=words[0]) | Q(aliases__label__icontains=words[0])
+        by_office = (
+            Q(memberships__post__label__icontains=words[0])
+            | Q(memberships__post__role__icontains=words[0])
+            | Q(memberships__post__other_labels__icontains=words[0])
         )
-        candidates = [
-            speaker
-            for speaker in public.filter(condition).distinct().prefetch_related("aliases")[:200]
-            if speaker.slug == slug
-            or any(
-                set(words) <= set(_words(name))
-                for name in [speaker.name] + [alias.label for alias in speaker.aliases.all()]
-            )
-        ]
-        found = [speaker.slug for speaker in candidates[:20]]
-        if not found:
-            found = _holders_of_office(public, words)
+        candidates = (
+            public.filter(Q(slug=slug) | by_name | by_office)
+            .distinct()
+            .order_by("sort_name", "pk")
+            .prefetch_related("aliases", "memberships__post")[:200]
+        )
+        found = [
+            speaker.slug
+            for speaker in candidates
+            if speaker.slug == slug or set(words) <= _speaker_words(speaker)
+        ][:50]
         if found:
             slugs.extend(found)
         else:
@@ -216,26 +218,13 @@ def resolve_speakers(values: Sequence[str]) -> tuple[tuple[str, ...], list[str]]
     return tuple(dict.fromkeys(slugs)), notes
 
 
-def _holders_of_office(public, words: list[str]) -> list[str]:
-    """Slugs of the public people who held an office whose name holds all these words."""
-    offices = Post.objects.filter(
-        Q(label__icontains=words[0])
-        | Q(role__icontains=words[0])
-        | Q(other_labels__icontains=words[0])
-    )
-    matching = [
-        post.pk
-        for post in offices
-        if any(
-            set(words) <= set(_words(text)) for text in [post.label, post.role, *post.other_labels]
-        )
-    ]
-    return list(
-        public.filter(memberships__post__in=matching)
-        .distinct()
-        .order_by("sort_name")
-        .values_list("slug", flat=True)[:50]
-    )
+def _speaker_words(speaker: Speaker) -> set[str]:
+    """Every word of a person's names and of the offices they held."""
+    texts = [speaker.name, *(alias.label for alias in speaker.aliases.all())]
+    for membership in speaker.memberships.all():
+        post = membership.post
+        texts += [post.label, post.role, *post.other_labels]
+    return {word for text in texts for word in _words(text)}
 
 
 def resolve_topics(values: Sequence[str]) -> tuple[list[tuple[str, ...]], list[str]]:

@@ -234,3 +234,23 @@ def test_resolution_is_deterministic():
     assert {k: (v.person_id, v.resolved_by) for k, v in first.items()} == {
         k: (v.person_id, v.resolved_by) for k, v in again.items()
     }
+
+
+def test_a_rank_or_initials_still_find_the_person():
+    assert person("ADMIRAL KIRBY", source=WHITE_HOUSE, date="2023-03-01") == "John Kirby"
+    assert person("С.В.Лавров", date="2022-03-02") == "Sergey Lavrov"
+    title = "Press Conference by Press Secretary KOBAYASHI Maki"
+    assert resolve("Press Secretary Kobayashi", title=title).new_name == "Kobayashi Maki"
+
+
+def test_a_named_reporter_of_an_outlet_is_a_journalist_and_an_unknown_word_at_a_briefing_an_outlet():
+    doe = resolve("JANE DOE, FINANCIAL TIMES", date="2021-12-12")
+    assert (doe.new_name, doe.kind, doe.organisation) == (
+        "Jane Doe",
+        "journalist",
+        "FINANCIAL TIMES",
+    )
+    rudaw = resolve("Rudaw", source=CHINA_MFA, date="2022-03-01")
+    assert (rudaw.person_id, rudaw.new_name, rudaw.name) == (None, "", "Reporter, Rudaw")
+    for label in ("Hubei Media Group", "Beijing Youth Daily", "Yonhap News Agency"):
+        assert resolve(label, source=CHINA_MFA, date="2022-03-01").name == f"Reporter, {label}"

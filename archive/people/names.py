@@ -85,6 +85,8 @@ KNOWN_OUTLETS = {
     "radio free asia", "rfa", "south china morning post", "scmp", "lianhe zaobao", "caixin",
     "macau monthly", "bernama", "vnexpress", "antara", "cna", "channel newsasia", "tv asahi",
     "jiji press", "jiji", "ria", "rossiya segodnya", "rossiya", "channel one", "news agency",
+    "agence france-presse", "agence france presse", "rudaw", "aptn", "mastv", "sina", "ifeng",
+    "china-arab tv", "cnbc", "cnn international", "sky news", "itv", "el pais", "el país",
 }  # fmt: skip
 _OUTLET_WORDS = {
     "tv", "television", "news", "daily", "times", "post", "press", "radio", "network", "agency",
@@ -111,7 +113,7 @@ def outlet_of(label: str) -> str | None:
         return " ".join(text.split()[:-1])
     if key in KNOWN_OUTLETS:
         return text
-    if 2 <= len(words) <= 5 and words[-1] in _OUTLET_WORDS:
+    if 2 <= len(words) <= 5 and (words[-1] in _OUTLET_WORDS or set(words[1:]) & _OUTLET_WORDS):
         return text
     return None
 

@@ -161,6 +161,10 @@ class Directory:
                     self.by_name.setdefault(key, set()).add(person.id)
             family = fold(person.family_name) or (fold(person.name).split() or [""])[-1]
             self.by_family.setdefault(family, set()).add(person.id)
+            for other in person.other_names:  # "Сергей Лавров": "лавров"
+                words = fold(other).split()
+                if len(words) >= 2 and not has_cjk(other):
+                    self.by_family.setdefault(words[-1], set()).add(person.id)
         self.terms_of: dict[int, list[Term]] = {}
         for term in self.terms:
             self.terms_of.setdefault(term.person_id, []).append(term)
@@ -201,6 +205,16 @@ class Directory:
             if any(_names_office(wanted, text) for text in _office_texts(office)):
                 return True
         return False
+
+    def names_an_office(self, title: str) -> bool:
+        """Does a label's title name any office of the directory ("Secretary" does, "Admiral"
+        does not)?"""
+        wanted = _office_words(title)
+        return any(
+            _names_office(wanted, text)
+            for office in self.offices.values()
+            for text in _office_texts(office)
+        )
 
     def source_orgs(self, context: Context) -> set[int]:
         """The organisations whose own transcripts these are (by source name or web address),
@@ -366,6 +380,16 @@ def _resolve(
         return found or _role("Respondent", "official")
     if key in GENERIC_ROLES or numbered in GENERIC_ROLES:
         return _role(display_role(label))
+    if "," in label:
+        first, _, second = (part.strip() for part in label.partition(","))
+        for name, other in ((first, second), (second, first)):
+            outlet = outlet_of(other) if name and other else None
+            if outlet and not outlet_of(name) and split_label(name).name:
+                # "JANE DOE, FINANCIAL TIMES": a named reporter of that outlet.
+                found = _by_name(name, split_label(name), context, directory, title_people)
+                found.kind, found.organisation = "journalist", outlet
+                found.role = found.role or f"Reporter, {outlet}"
+                return found
     outlet = outlet_of(label)
     if outlet:
         return _role(f"Reporter, {outlet}", "journalist", outlet)
@@ -374,11 +398,26 @@ def _resolve(
         return _person(exact.pop(), NAME, context, directory)
     parts = split_label(label)
     if parts.name:
-        return _by_name(label, parts, context, directory, title_people)
+        found = _by_name(label, parts, context, directory, title_people)
+        if found.resolved_by == NEW and _outlet_at_briefing(label, parts, context, directory):
+            # At a ministry's briefing, whose spokespersons are known by their full names, a lone
+            # unknown word ("Rudaw:", "MASTV:") is the outlet a reporter is from.
+            return _role(f"Reporter, {label.strip().rstrip(':：')}", "journalist", label)
+        return found
     found = _office_holder(parts.title or label, context, directory, title_people)
     if found:
         return found
     return _role(display_role(label))
+
+
+def _outlet_at_briefing(label: str, parts, context: Context, directory: Directory) -> bool:
+    if parts.title or parts.honorific or has_cjk(label) or len(parts.name.split()) != 1:
+        return False
+    orgs = directory.source_orgs(context)
+    return any(
+        office.organization_id in orgs and fold(office.role) == "spokesperson"
+        for office in directory.offices.values()
+    )
 
 
 def _office_holder(
@@ -421,12 +460,17 @@ def _by_name(
         words = fold(name).split()
         candidates = set(directory.by_family.get(fold(name), ()))
         if not candidates and len(words) >= 2:
-            # "Antony J. Blinken" written otherwise: the family name and the first given name.
-            candidates = {
-                pid
-                for pid in directory.by_family.get(words[-1], ())
-                if fold(directory.persons[pid].name).split()[:1] == words[:1]
-            }
+            family = directory.by_family.get(words[-1], ())
+            if all(len(word) == 1 for word in words[:-1]):
+                # Initials and a family name: "С.В.Лавров", "S. V. Lavrov".
+                candidates = set(family)
+            else:
+                # "Antony J. Blinken" written otherwise: the family name and the first given name.
+                candidates = {
+                    pid
+                    for pid in family
+                    if fold(directory.persons[pid].name).split()[:1] == words[:1]
+                }
         # A family name alone finds only people whose offices are known (the dataset's): two
         # unknown "Mr. Smith"s are never taken for one person.
         candidates = {pid for pid in candidates if directory.has_offices(pid)}
@@ -473,6 +517,8 @@ def _choose(
     """The one person among `candidates` the label means, or None."""
     if not candidates:
         return None
+    if title and not directory.names_an_office(title):
+        title = ""  # a rank or a courtesy ("Admiral", "Ambassador" somewhere unknown)
     if title and any(directory.has_offices(pid) for pid in candidates):
         fitting = {pid for pid in candidates if directory.fits(pid, title)}
         if fitting or surname_only:
@@ -508,6 +554,9 @@ def full_name_in_title(family: str, title: str) -> str:
     the capitalised words just before the family name, less any title ("Press Secretary")."""
     if not title or not family:
         return ""
+    upper = re.search(rf"\b({re.escape(family.upper())})\s+([A-Z][a-z][\w'’-]*)", title)
+    if upper:  # "KOBAYASHI Maki": the family name first, in capitals
+        return f"{upper[1].capitalize()} {upper[2]}"
     match = re.search(_TITLE_NAME + f"((?i:{re.escape(family)}))(?![\\w-])", title)
     if not match:
         return ""

@@ -38,7 +38,7 @@ from archive.history import curator_revision
 from archive.ingest.load import FAILED, SKIPPED, UNCHANGED, ingest_text
 from archive.models import Participant, Topic, Transcript, Turn, TurnTopic
 from archive.people.admin import apply_who_choices
-from archive.people.curation import reassign_label
+from archive.people.curation import participant_for, reassign_label
 from archive.topics import tag_turns
 
 TURNS_PER_PAGE = 50  # the turn editor's page: about 260 form fields, far below Django's 1,000
@@ -423,6 +423,12 @@ class TurnAdmin(VersionAdmin):
 
     def save_model(self, request, obj, form, change):
         mark_speaker_curated(obj, form.changed_data)
+        # A turn's speaker is its participant's person, whichever of the two the curator chose.
+        if "participant" in form.changed_data:
+            obj.speaker = obj.participant.speaker if obj.participant else None
+            obj.speaker_curated = True
+        elif "speaker" in form.changed_data:
+            obj.participant = participant_for(obj.transcript, obj.speaker)
         super().save_model(request, obj, form, change)
         if "text" in form.changed_data:
             tag_turns(turns=[obj])

@@ -299,7 +299,7 @@ class TurnQuerySet(models.QuerySet):
     def for_listing(self) -> TurnQuerySet:
         """What a list of turns shows: speaker and transcript without a query per row (and
         without the transcript's original text, which can be megabytes, once per turn)."""
-        return self.select_related("speaker", "participant", "transcript").defer(
+        return self.select_related("speaker", "participant__speaker", "transcript").defer(
             "transcript__original_text"
         )
 

@@ -279,6 +279,9 @@ class TranscriptTurn(Schema):
     label: str = Field(description="The speaker label as printed.")
     kind: TurnKind
     speaker: Speaker | None
+    participant: Participant | None = Field(
+        description="Who speaks, in this transcript: a person in their role there, or a role."
+    )
     text: str = Field(description="Paragraphs separated by a blank line.")
     url: Url = Field(description="The turn's permalink page.")
     context_url: Url = Field(description="The transcript page opened at this turn.")

@@ -58,6 +58,24 @@ def set_participant_person(participant: Participant, speaker: Speaker | None, ro
     return participant
 
 
+def participant_for(transcript: Transcript, speaker: Speaker | None) -> Participant | None:
+    """The transcript's participant for this person (a curated one made if there is none)."""
+    if speaker is None:
+        return None
+    found = transcript.participations.filter(speaker=speaker).first()
+    if found is None:
+        found = Participant.objects.create(
+            transcript=transcript,
+            speaker=speaker,
+            name=speaker.name,
+            role=speaker.title,
+            kind=speaker.kind,
+            resolved_by=Participant.ResolvedBy.CURATOR,
+            curated=True,
+        )
+    return found
+
+
 def new_person(name: str, kind: str = Speaker.Kind.OFFICIAL, title: str = "") -> Speaker:
     return Speaker.objects.create(
         name=name.strip(), kind=kind or Speaker.Kind.OFFICIAL, title=title

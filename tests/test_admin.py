@@ -384,3 +384,28 @@ def test_removing_a_tag_in_the_turn_page_rejects_it(staff):
     assert response.status_code == 302, response.context and response.context["errors"]
     tag = TurnTopic.objects.get(turn=turn, topic=nato)
     assert tag.rejected and tag.origin == "curator"
+
+
+def test_curator_changes_are_recorded_with_who_and_when(staff, seed):
+    from reversion.models import Revision
+
+    url = reverse("admin:archive_transcript_changelist")
+    staff.post(url, {"action": "unpublish", "_selected_action": [seed.pk]})
+    staff.post(
+        reverse("admin:archive_transcript_reassign_label", args=[seed.pk]),
+        {"label": "QUESTION", "role": "Moderator"},
+    )
+    topic = make_topic("Ukraine")
+    staff.post(
+        reverse("admin:archive_turntopic_add"),
+        {"turn": seed.turns.get(position=2).pk, "topic": topic.pk},
+    )
+
+    comments = list(Revision.objects.order_by("pk").values_list("comment", "user__username"))
+    assert comments[0] == ("Unpublished from the transcript list", "curator")
+    assert comments[1][0].startswith("Reassigned “QUESTION”")
+    assert comments[2][1] == "curator"  # the tag, through the admin's own form
+    history = staff.get(reverse("admin:archive_transcript_history", args=[seed.pk]))
+    assert "Unpublished from the transcript list" in history.content.decode()
+    changes = staff.get(reverse("admin:archive_curatorchange_changelist")).content.decode()
+    assert "Reassigned" in changes and "curator" in changes

@@ -248,7 +248,7 @@ def test_a_named_reporter_of_an_outlet_is_a_journalist_and_an_unknown_word_at_a_
     assert (doe.new_name, doe.kind, doe.organisation) == (
         "Jane Doe",
         "journalist",
-        "FINANCIAL TIMES",
+        "Financial Times",
     )
     rudaw = resolve("Rudaw", source=CHINA_MFA, date="2022-03-01")
     assert (rudaw.person_id, rudaw.new_name, rudaw.name) == (None, "", "Reporter, Rudaw")

@@ -16,7 +16,6 @@ import datetime
 from collections.abc import Iterable
 
 import reversion
-from django.db.models import Q
 from reversion.models import Revision, Version
 
 from archive.models import LabelRule, Participant, Speaker, Transcript, Turn
@@ -240,8 +239,3 @@ def undo_merge(revision: Revision) -> int:
         reversion.add_to_revision(obj)
     reindex_turns(moved)
     return len(moved)
-
-
-def participations_needing_review():
-    """Participants whose person was created from a label that named nobody known."""
-    return Participant.objects.filter(Q(speaker__needs_review=True))

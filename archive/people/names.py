@@ -98,9 +98,28 @@ _REPORTER_SUFFIXES = ("记者", "記者", "기자")
 _REPORTER_WORDS = ("reporter", "correspondent", "journalist")
 
 
+_ACRONYMS = {"cctv", "tass", "cgtn", "scmp", "cnbc", "aptn", "mastv"}
+
+
+def _outlet_name(text: str) -> str:
+    """An outlet's name as written, or title-cased from capitals ("REUTERS" -> "Reuters",
+    "SHENZHEN TV" -> "Shenzhen TV"); acronyms stay ("NHK", "CCTV")."""
+    if text != text.upper() or has_cjk(text):
+        return text
+    return " ".join(
+        word if len(word) <= 3 or word.casefold() in _ACRONYMS else word.capitalize()
+        for word in text.split()
+    )
+
+
 def outlet_of(label: str) -> str | None:
     """The media outlet a label names, when the label is an outlet standing for its reporter:
     "Reuters", "China Daily", "Shenzhen TV", "NHK", "法新社记者" ("法新社"), "BBC correspondent"."""
+    found = _outlet_of(label)
+    return _outlet_name(found) if found else None
+
+
+def _outlet_of(label: str) -> str | None:
     text = _NOTE.sub("", (label or "").strip().rstrip(":：").strip())
     key = fold(text)
     if not key:

@@ -195,6 +195,18 @@ class Directory:
         held.sort(key=lambda o: (o.organization_id not in orgs, o.id))
         return held[0] if held else None
 
+    def near_office(self, person_id: int, day: datetime.date, years: int = 2) -> bool:
+        """Did the person hold an office within `years` of that day (people speak as a nominee,
+        or soon after leaving)?"""
+        lo = day.replace(year=day.year - years) if day.month != 2 or day.day != 29 else day
+        hi = day.replace(year=day.year + years) if day.month != 2 or day.day != 29 else day
+        for term in self.terms_of.get(person_id, ()):
+            start = (term.start + "-01-01"[len(term.start) - 4 :])[:10] if term.start else ""
+            end = term.end or "9999"
+            if (not start or start <= hi.isoformat()) and lo.isoformat()[: len(end)] <= end:
+                return True
+        return False
+
     def fits(self, person_id: int, title: str, day: datetime.date | None = None) -> bool:
         """Did the person hold an office that a label's title names (that day, if given)?"""
         wanted = _office_words(title)
@@ -527,8 +539,8 @@ def _choose(
         (only,) = candidates
         if not surname_only or context.date is None:
             return only
-        in_office = directory.office_on(only, context.date) is not None
-        if in_office or title or only in title_people:
+        near = directory.near_office(only, context.date)
+        if near or title or only in title_people:
             return only
         return None
     if context.date is not None:

@@ -106,6 +106,11 @@ class Speaker(models.Model):
     family_name = models.CharField(
         max_length=100, blank=True, help_text="What “SECRETARY BLINKEN:” calls them by."
     )
+    gender = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Popolo's gender, where “MR.” and “MRS.” tell two people apart.",
+    )
     identifier = models.SlugField(
         max_length=100,
         unique=True,

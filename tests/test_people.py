@@ -254,3 +254,11 @@ def test_a_named_reporter_of_an_outlet_is_a_journalist_and_an_unknown_word_at_a_
     assert (rudaw.person_id, rudaw.new_name, rudaw.name) == (None, "", "Reporter, Rudaw")
     for label in ("Hubei Media Group", "Beijing Youth Daily", "Yonhap News Agency"):
         assert resolve(label, source=CHINA_MFA, date="2022-03-01").name == f"Reporter, {label}"
+
+
+def test_first_ladies_and_honorifics_tell_a_family_apart():
+    day = {"source": WHITE_HOUSE, "date": "2020-03-24"}
+    assert person("MRS. TRUMP", **day) == "Melania Trump"
+    assert person("MR. TRUMP", **day) == "Donald Trump"
+    assert person("THE FIRST LADY", source=WHITE_HOUSE, date="2022-03-24") == "Jill Biden"
+    assert person("DR. BIDEN", source=WHITE_HOUSE, date="2022-03-24") == "Jill Biden"

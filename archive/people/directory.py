@@ -39,11 +39,11 @@ def read_directory(using: str = "default") -> Directory:
     for speaker_id, label in SpeakerAlias.objects.using(using).values_list("speaker_id", "label"):
         others.setdefault(speaker_id, []).append(label)
     persons = [
-        Person(pk, name, family, tuple(others.get(pk, ())))
-        for pk, name, family in Speaker.objects.using(using)
+        Person(pk, name, family, tuple(others.get(pk, ())), gender)
+        for pk, name, family, gender in Speaker.objects.using(using)
         .filter(merged_into=None)
         .exclude(kind=Speaker.Kind.UNIDENTIFIED)
-        .values_list("pk", "name", "family_name")
+        .values_list("pk", "name", "family_name", "gender")
     ]
     offices = [
         Office(pk, label, role, org, tuple(other or ()))

@@ -139,6 +139,7 @@ def _load_persons(entries, by_person, posts, org_names, using, report) -> dict[s
         fields = {
             "identifier": entry["id"],
             "family_name": entry.get("family_name", ""),
+            "gender": entry.get("gender", ""),
             "sort_name": entry.get("sort_name")
             or sort_name_for(entry["name"], entry.get("family_name", "")),
         }
@@ -230,6 +231,7 @@ def dump_people(using: str = "default") -> dict:
                 "name": p.name,
                 "sort_name": p.sort_name,
                 **({"family_name": p.family_name} if p.family_name else {}),
+                **({"gender": p.gender} if p.gender else {}),
                 "other_names": [{"name": a.label} for a in p.aliases.all()],
             }
             for p in persons

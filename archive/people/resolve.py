@@ -58,6 +58,13 @@ GENERIC_ROLES = {
     "announcer", "staff", "audience", "crowd", "voice", "voices", "spokesperson's office",
 }  # fmt: skip
 PRESS_KINDS = {"briefing", "gaggle", "call", "press-conference"}
+HONORIFIC_GENDER = {
+    "mr": "male", "sir": "male", "lord": "male", "herr": "male", "sr": "male", "señor": "male",
+    "senor": "male", "mrs": "female", "ms": "female", "miss": "female", "madam": "female",
+    "madame": "female", "mme": "female", "dame": "female", "lady": "female", "frau": "female",
+    "sra": "female", "señora": "female", "senora": "female", "smt": "female",
+    "shrimati": "female",
+}  # fmt: skip
 
 
 # --- The directory: people, offices and rules, as plain data --------------------------------------
@@ -76,6 +83,7 @@ class Person:
     name: str
     family_name: str = ""
     other_names: tuple[str, ...] = ()
+    gender: str = ""
 
 
 @dataclass(frozen=True)
@@ -486,6 +494,9 @@ def _by_name(
         # A family name alone finds only people whose offices are known (the dataset's): two
         # unknown "Mr. Smith"s are never taken for one person.
         candidates = {pid for pid in candidates if directory.has_offices(pid)}
+    wanted = HONORIFIC_GENDER.get(fold(parts.honorific or ""))
+    if wanted:  # "MRS. OBAMA" is not Barack Obama
+        candidates = {pid for pid in candidates if directory.persons[pid].gender in ("", wanted)}
     chosen = _choose(candidates, title, context, directory, title_people, surname_only)
     if chosen is not None:
         how = TITLE if surname_only and chosen in title_people and len(candidates) > 1 else NAME

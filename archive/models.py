@@ -573,7 +573,7 @@ class IndexTask(models.Model):
 
 
 # Offices, memberships, participants and label rules (archive/people/models.py) belong to this app.
-from archive.people.models import (  # noqa: E402
+from archive.people.models import (  # noqa: E402, F401
     CuratorChange,
     LabelRule,
     Membership,
@@ -581,20 +581,3 @@ from archive.people.models import (  # noqa: E402
     Participant,
     Post,
 )
-
-__all__ = [
-    "CuratorChange",
-    "IndexTask",
-    "LabelRule",
-    "Membership",
-    "Organization",
-    "Participant",
-    "Post",
-    "Speaker",
-    "SpeakerAlias",
-    "Topic",
-    "Transcript",
-    "Turn",
-    "TurnSearchDocument",
-    "TurnTopic",
-]

@@ -1,8 +1,11 @@
-"""Curation in the Django admin (staff only).
+"""Curation in the Django admin (staff only): transcripts, turns, topics and tags. People,
+offices, label rules and the change history are in ``archive/people/admin.py``.
 
-Transcripts with their turns; "Add transcript from text" (paste or upload, preview, confirm:
-the same ``ingest_text`` as ``manage.py ingest``); speakers with aliases, merging and label
-reassignment; topics with phrases and re-tagging; topic tags a curator adds or removes.
+Transcripts: metadata on the change page (light at any length: the turns are not inline), the
+turns edited a page at a time ("Edit turns"), who each label is ("Who speaks"), "Add transcript
+from text" (paste or upload, preview with who each label resolves to and why, choose, save: the
+same ``ingest_text`` as ``manage.py ingest``); topics with phrases and re-tagging; topic tags a
+curator adds or removes. Every change is recorded by django-reversion (archive.history).
 
 Curators' decisions are recorded so that re-ingesting and re-tagging keep them: a changed turn
 speaker sets ``Turn.speaker_curated``, an edited metadata field is listed in
@@ -11,28 +14,45 @@ speaker sets ``Turn.speaker_curated``, an edited metadata field is listed in
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.contrib import admin, messages
-from django.db import transaction
+from django.core.paginator import Paginator
 from django.db.models import Count
-from django.forms import Textarea
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from reversion.admin import VersionAdmin
 
-from archive.forms import ReassignLabelForm, TranscriptTextForm
+from archive.forms import (
+    ReassignLabelForm,
+    TranscriptTextForm,
+    WhoForm,
+    forget_draft,
+    turn_formset,
+)
+from archive.history import curator_revision
 from archive.ingest.load import FAILED, SKIPPED, UNCHANGED, ingest_text
-from archive.ingest.speakers import merge_speakers, reassign_label
-from archive.models import Speaker, SpeakerAlias, Topic, Transcript, Turn, TurnTopic
+from archive.models import Participant, Topic, Transcript, Turn, TurnTopic
+from archive.people.admin import apply_who_choices
+from archive.people.curation import participant_for, reassign_label
 from archive.topics import tag_turns
+
+TURNS_PER_PAGE = 50  # the turn editor's page: about 260 form fields, far below Django's 1,000
 
 
 def mark_speaker_curated(turn: Turn, changed_fields) -> None:
     """A curator who picks a turn's speaker has decided it: re-ingesting keeps the choice."""
     if "speaker" in changed_fields:
         turn.speaker_curated = True
+
+
+@contextmanager
+def _nothing():
+    yield
 
 
 def reject_tags(tags) -> int:
@@ -51,31 +71,22 @@ def reject_tags(tags) -> int:
 # Transcripts and turns
 
 
-class TurnInline(admin.TabularInline):
-    model = Turn
-    fields = ("position", "label", "speaker", "speaker_curated", "kind", "text")
-    readonly_fields = ("position", "speaker_curated")
-    autocomplete_fields = ("speaker",)
-    ordering = ("position",)
-    extra = 0
-    show_change_link = True
-    formfield_overrides = {
-        Turn._meta.get_field("text").__class__: {"widget": Textarea(attrs={"rows": 4, "cols": 80})}
-    }
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("speaker")
-
-
 @admin.register(Transcript)
-class TranscriptAdmin(admin.ModelAdmin):
+class TranscriptAdmin(VersionAdmin):
+    change_list_template = "admin/archive/transcript/change_list.html"
     list_display = ("title", "date", "kind", "source_name", "published", "turn_count")
     list_filter = ("published", "kind", "source_name", "date")
     search_fields = ("title", "outlet", "location", "source_key", "source_url")
     date_hierarchy = "date"
     actions = ("publish", "unpublish")
-    inlines = (TurnInline,)
-    readonly_fields = ("source_key", "content_hash", "curated_fields", "original_text")
+    readonly_fields = (
+        "turns_summary",
+        "participants_summary",
+        "source_key",
+        "content_hash",
+        "curated_fields",
+        "original_text_summary",
+    )
     fieldsets = (
         (
             None,
@@ -90,42 +101,64 @@ class TranscriptAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        ("Turns and who speaks", {"fields": ("turns_summary", "participants_summary")}),
         (
             "Provenance",
             {
                 "classes": ("collapse",),
                 "description": "How this transcript was ingested. Fields you edit above are "
                 "listed as curated and a re-ingest (--update) leaves them alone.",
-                "fields": ("source_key", "content_hash", "curated_fields", "original_text"),
+                "fields": (
+                    "source_key",
+                    "content_hash",
+                    "curated_fields",
+                    "original_text_summary",
+                ),
             },
         ),
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(turn_total=Count("turns"))
+        # The original text (up to 20 MB) is never read for a list or a change page.
+        return (
+            super().get_queryset(request).defer("original_text").annotate(turn_total=Count("turns"))
+        )
 
     @admin.display(description="turns", ordering="turn_total")
     def turn_count(self, obj):
         return obj.turn_total
+
+    @admin.display(description="turns")
+    def turns_summary(self, obj):
+        pages = -(-obj.turn_total // TURNS_PER_PAGE)
+        url = reverse("admin:archive_transcript_turns", args=[obj.pk])
+        return format_html(
+            '{} turns · <a href="{}">Edit turns</a> ({} page{})',
+            obj.turn_total,
+            url,
+            pages,
+            "" if pages == 1 else "s",
+        )
+
+    @admin.display(description="who speaks")
+    def participants_summary(self, obj):
+        participants = Participant.objects.of_transcripts([obj.pk]).get(obj.pk, [])
+        url = reverse("admin:archive_transcript_who", args=[obj.pk])
+        names = ", ".join(f"{p.display_name} ({p.description})" for p in participants[:12])
+        more = "…" if len(participants) > 12 else ""
+        return format_html('{}{} · <a href="{}">Who speaks</a>', names, more, url)
+
+    @admin.display(description="original text")
+    def original_text_summary(self, obj):
+        url = reverse("admin:archive_transcript_original", args=[obj.pk])
+        size = Transcript.objects.filter(pk=obj.pk).values_list("original_text", flat=True)
+        return format_html('<a href="{}">The text as ingested</a>', url) if size.exists() else ""
 
     def save_model(self, request, obj, form, change):
         if change:
             edited = set(form.changed_data) & set(Transcript.CURATABLE_FIELDS)
             obj.curated_fields = sorted(set(obj.curated_fields) | edited)
         super().save_model(request, obj, form, change)
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not Turn:
-            return super().save_formset(request, form, formset, change)
-        retag = []
-        for turn_form in formset.forms:
-            if turn_form.instance.pk and turn_form.has_changed():
-                mark_speaker_curated(turn_form.instance, turn_form.changed_data)
-                if "text" in turn_form.changed_data:
-                    retag.append(turn_form.instance)
-        super().save_formset(request, form, formset, change)
-        if retag:
-            tag_turns(turns=retag)
 
     @admin.action(description="Publish selected transcripts")
     def publish(self, request, queryset):
@@ -138,8 +171,9 @@ class TranscriptAdmin(admin.ModelAdmin):
     def _set_published(self, request, queryset, published: bool) -> None:
         # One save per transcript (not QuerySet.update) so that the search index hears of it.
         count = 0
-        with transaction.atomic():
-            for transcript in queryset.exclude(published=published):
+        state = "Published" if published else "Unpublished"
+        with curator_revision(request, f"{state} from the transcript list"):
+            for transcript in queryset.exclude(published=published).defer("original_text"):
                 transcript.published = published
                 transcript.save(update_fields=["published", "updated_at"])
                 count += 1
@@ -158,8 +192,106 @@ class TranscriptAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.reassign_label_view),
                 name="archive_transcript_reassign_label",
             ),
+            path(
+                "<path:object_id>/turns/",
+                self.admin_site.admin_view(self.turns_view),
+                name="archive_transcript_turns",
+            ),
+            path(
+                "<path:object_id>/who/",
+                self.admin_site.admin_view(self.who_view),
+                name="archive_transcript_who",
+            ),
+            path(
+                "<path:object_id>/original/",
+                self.admin_site.admin_view(self.original_view),
+                name="archive_transcript_original",
+            ),
         ]
         return own + super().get_urls()
+
+    def _page_context(self, request, transcript, title: str, **extra) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": transcript,
+            "title": title,
+            **extra,
+        }
+
+    def turns_view(self, request, object_id):
+        """The turn editor: a page of turns at a time (label, who speaks, kind, text)."""
+        transcript = get_object_or_404(Transcript.objects.defer("original_text"), pk=object_id)
+        if not self.has_change_permission(request, transcript):
+            return HttpResponseRedirect(reverse("admin:index"))
+        participants = list(transcript.participations.select_related("speaker"))
+        turns = transcript.turns.select_related("participant__speaker").order_by("position")
+        page = Paginator(turns, TURNS_PER_PAGE).get_page(request.GET.get("page"))
+        page_turns = Turn.objects.filter(pk__in=[t.pk for t in page.object_list]).order_by(
+            "position"
+        )
+        formset = turn_formset(
+            request.POST if request.method == "POST" else None,
+            queryset=page_turns,
+            participants=participants,
+        )
+        if request.method == "POST" and formset.is_valid():
+            changed = [f for f in formset.forms if f.has_changed()]
+            with curator_revision(request, f"Edited {len(changed)} turn(s) of “{transcript}”"):
+                retag = []
+                for turn_form in changed:
+                    turn = turn_form.save(commit=False)
+                    if "participant" in turn_form.changed_data:
+                        turn.speaker_curated = True
+                        turn.speaker = turn.participant.speaker if turn.participant else None
+                    turn.save()
+                    if "text" in turn_form.changed_data:
+                        retag.append(turn)
+                if retag:
+                    tag_turns(turns=retag)
+            self.message_user(request, f"{len(changed)} turn(s) saved.", messages.SUCCESS)
+            return HttpResponseRedirect(f"{request.path}?page={page.number}")
+        context = self._page_context(
+            request,
+            transcript,
+            f"Turns of “{transcript}”",
+            formset=formset,
+            page_obj=page,
+            media=self.media + formset.media,
+        )
+        return TemplateResponse(request, "admin/archive/transcript/turns.html", context)
+
+    def who_view(self, request, object_id):
+        """Who each participant is: keep, pick a person, create one, or leave it a role; a choice
+        can become the rule for the transcript's source."""
+        transcript = get_object_or_404(Transcript.objects.defer("original_text"), pk=object_id)
+        if not self.has_change_permission(request, transcript):
+            return HttpResponseRedirect(reverse("admin:index"))
+        participants = Participant.objects.of_transcripts([transcript.pk]).get(transcript.pk, [])
+        keys = [str(p.pk) for p in participants]
+        form = WhoForm(request.POST or None, keys=keys)
+        if request.method == "POST" and form.is_valid():
+            with curator_revision(request, f"Decided who speaks in “{transcript}”"):
+                by_key = {str(p.pk): p for p in participants}
+                changed = apply_who_choices(transcript, by_key, form.choices())
+            self.message_user(request, f"{changed} participant(s) decided.", messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        rows = [(p, fields) for p, (_, fields) in zip(participants, form.rows(), strict=True)]
+        context = self._page_context(
+            request,
+            transcript,
+            f"Who speaks in “{transcript}”",
+            form=form,
+            rows=rows,
+            media=self.media + form.media,
+        )
+        return TemplateResponse(request, "admin/archive/transcript/who.html", context)
+
+    def original_view(self, request, object_id):
+        transcript = get_object_or_404(Transcript, pk=object_id)
+        if not self.has_view_permission(request, transcript):
+            return HttpResponseRedirect(reverse("admin:index"))
+        return HttpResponse(transcript.original_text, content_type="text/plain; charset=utf-8")
 
     def add_from_text_view(self, request):
         """Paste or upload -> preview (a dry run) -> confirm (the real ingest)."""
@@ -175,16 +307,26 @@ class TranscriptAdmin(admin.ModelAdmin):
             form = TranscriptTextForm(request.POST, request.FILES)
             if form.is_valid():
                 confirm = "confirm" in request.POST
-                outcome = ingest_text(
-                    form.cleaned_data["text"],
-                    filename=form.cleaned_data.get("filename") or None,
-                    metadata=form.metadata(),
-                    hints=form.hint_dict(),
-                    warnings=getattr(form, "read_warnings", []),
-                    update=form.cleaned_data.get("update", False),
-                    dry_run=not confirm,
-                )
+                labels = request.POST.getlist("label")
+                who = WhoForm(request.POST, keys=labels)
+                choices = who.choices() if labels and who.is_valid() else {}
+                if labels and not who.is_valid():
+                    confirm = False  # show the preview again with the problem
+                with curator_revision(request, "Added from text") if confirm else _nothing():
+                    outcome = ingest_text(
+                        form.cleaned_data["text"],
+                        filename=form.cleaned_data.get("filename") or None,
+                        metadata=form.metadata(),
+                        hints=form.hint_dict(),
+                        warnings=getattr(form, "read_warnings", []),
+                        update=form.cleaned_data.get("update", False),
+                        dry_run=not confirm,
+                        choices=choices,
+                    )
+                    if confirm and outcome.transcript and outcome.status not in (FAILED, SKIPPED):
+                        apply_who_choices(outcome.transcript, None, choices, rules_only=True)
                 if confirm and outcome.status not in (FAILED, SKIPPED):
+                    forget_draft(form.cleaned_data.get("draft") or "")
                     transcript = outcome.transcript
                     verb = {UNCHANGED: "was already loaded"}.get(outcome.status, outcome.status)
                     self.message_user(
@@ -195,7 +337,18 @@ class TranscriptAdmin(admin.ModelAdmin):
                     return HttpResponseRedirect(
                         reverse("admin:archive_transcript_change", args=[transcript.pk])
                     )
-                context.update(outcome=outcome, carried=form.carried())
+                carried = form.carried()
+                if not labels:
+                    labels = list(dict.fromkeys(s["label"] for s in outcome.speakers))
+                    who = WhoForm(keys=labels)
+                context.update(
+                    outcome=outcome,
+                    carried=carried,
+                    who=who,
+                    who_rows=list(zip(outcome.speakers, who.rows(), strict=False)),
+                    media=self.media + who.media,
+                )
+                form = TranscriptTextForm(initial=carried.initial)
         context["form"] = form
         return TemplateResponse(request, "admin/archive/transcript/add_from_text.html", context)
 
@@ -205,13 +358,15 @@ class TranscriptAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:index"))
         form = ReassignLabelForm(request.POST or None, transcript=transcript)
         if request.method == "POST" and form.is_valid():
-            with transaction.atomic():
+            label = form.cleaned_data["label"]
+            with curator_revision(request, f"Reassigned “{label}” in “{transcript}”"):
                 speaker, count = reassign_label(
                     transcript,
-                    form.cleaned_data["label"],
+                    label,
                     form.cleaned_data.get("speaker"),
                     new_name=form.cleaned_data.get("new_speaker_name", "").strip(),
                     new_kind=form.cleaned_data.get("new_speaker_kind"),
+                    role=(form.cleaned_data.get("role") or "").strip(),
                 )
             self.message_user(
                 request,
@@ -241,19 +396,20 @@ class TurnTopicInline(admin.TabularInline):
 
 
 @admin.register(Turn)
-class TurnAdmin(admin.ModelAdmin):
+class TurnAdmin(VersionAdmin):
     list_display = ("__str__", "speaker", "kind", "excerpt")
     list_filter = ("kind", "speaker_curated", "transcript__published")
     search_fields = ("text", "label", "key", "transcript__title")
     list_select_related = ("transcript", "speaker")
     autocomplete_fields = ("speaker",)
-    raw_id_fields = ("transcript",)
+    raw_id_fields = ("transcript", "participant")
     readonly_fields = ("key", "transcript", "position")
     fields = (
         "transcript",
         "position",
         "key",
         "label",
+        "participant",
         "speaker",
         "speaker_curated",
         "kind",
@@ -267,6 +423,12 @@ class TurnAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         mark_speaker_curated(obj, form.changed_data)
+        # A turn's speaker is its participant's person, whichever of the two the curator chose.
+        if "participant" in form.changed_data:
+            obj.speaker = obj.participant.speaker if obj.participant else None
+            obj.speaker_curated = True
+        elif "speaker" in form.changed_data:
+            obj.participant = participant_for(obj.transcript, obj.speaker)
         super().save_model(request, obj, form, change)
         if "text" in form.changed_data:
             tag_turns(turns=[obj])
@@ -283,76 +445,11 @@ class TurnAdmin(admin.ModelAdmin):
 
 
 # --------------------------------------------------------------------------------------------
-# Speakers
-
-
-class SpeakerAliasInline(admin.TabularInline):
-    model = SpeakerAlias
-    fields = ("label", "key")
-    readonly_fields = ("key",)
-    extra = 1
-
-
-@admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
-    list_display = ("name", "title", "organisation", "kind", "turn_count", "alias_list")
-    list_filter = ("kind",)
-    search_fields = ("name", "title", "organisation", "aliases__label")
-    prepopulated_fields = {"slug": ("name",)}
-    inlines = (SpeakerAliasInline,)
-    actions = ("merge_selected",)
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(turn_total=Count("turns", distinct=True))
-            .prefetch_related("aliases")
-        )
-
-    @admin.display(description="turns", ordering="turn_total")
-    def turn_count(self, obj):
-        return obj.turn_total
-
-    @admin.display(description="aliases")
-    def alias_list(self, obj):
-        return ", ".join(alias.label for alias in obj.aliases.all())
-
-    @admin.action(description="Merge selected speakers into one")
-    def merge_selected(self, request, queryset):
-        speakers = list(queryset.order_by("name"))
-        if len(speakers) < 2:
-            self.message_user(request, "Select at least two speakers to merge.", messages.WARNING)
-            return None
-        if request.POST.get("post") == "yes":
-            keep = next((s for s in speakers if str(s.pk) == request.POST.get("keep")), None)
-            if keep is None:
-                self.message_user(request, "Choose the speaker to keep.", messages.ERROR)
-            else:
-                with transaction.atomic():
-                    moved = merge_speakers(keep, speakers)
-                self.message_user(
-                    request,
-                    f"Merged {len(speakers) - 1} speaker(s) into {keep} ({moved} turns moved).",
-                    messages.SUCCESS,
-                )
-                return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "Merge speakers",
-            "speakers": speakers,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/archive/speaker/merge.html", context)
-
-
-# --------------------------------------------------------------------------------------------
 # Topics and tags
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(VersionAdmin):
     list_display = ("name", "phrase_summary", "tag_count")
     search_fields = ("name", "phrases", "description")
     prepopulated_fields = {"slug": ("name",)}
@@ -381,7 +478,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(TurnTopic)
-class TurnTopicAdmin(admin.ModelAdmin):
+class TurnTopicAdmin(VersionAdmin):
     """Every tag. Adding one makes a curator tag; deleting one rejects it, so that automatic
     tagging does not bring it back ("Restore" undoes that)."""
 
@@ -416,15 +513,17 @@ class TurnTopicAdmin(admin.ModelAdmin):
 
     @admin.action(description="Remove selected tags (they stay removed)")
     def reject_selected(self, request, queryset):
-        count = reject_tags(queryset)
+        with curator_revision(request, "Removed topic tags"):
+            count = reject_tags(queryset)
         self.message_user(request, f"{count} tag(s) removed.", messages.SUCCESS)
 
     @admin.action(description="Restore selected tags")
     def restore_selected(self, request, queryset):
         count = 0
-        for tag in queryset.filter(rejected=True):
-            tag.rejected = False
-            tag.origin = TurnTopic.Origin.CURATOR
-            tag.save()
-            count += 1
+        with curator_revision(request, "Restored topic tags"):
+            for tag in queryset.filter(rejected=True):
+                tag.rejected = False
+                tag.origin = TurnTopic.Origin.CURATOR
+                tag.save()
+                count += 1
         self.message_user(request, f"{count} tag(s) restored.", messages.SUCCESS)

@@ -255,11 +255,11 @@ def turn_detail(request, key: Annotated[str, Path(description="The turn's perman
     schemas.SpeakerPage,
     name="api_speaker_list",
     operation_id="listSpeakers",
-    summary="Speakers with published statements, by name.",
+    summary="People with published statements, by family name (or by number of statements).",
 )
 def speaker_list(request, filters: Query[SpeakerFilters], paging: Query[Paging]):
     speakers = filters.apply(Speaker.objects.public()).with_turn_counts()
-    return paginate(request, speakers.order_by("name", "pk"), paging)
+    return paginate(request, speakers.order_by("sort_name", "name", "pk"), paging)
 
 
 @operation(
@@ -270,7 +270,13 @@ def speaker_list(request, filters: Query[SpeakerFilters], paging: Query[Paging])
     summary="One speaker.",
 )
 def speaker_detail(request, slug: slug_in_path("speaker")):
-    speaker = Speaker.objects.public().with_turn_counts().filter(slug=slug).first()
+    speaker = (
+        Speaker.objects.public()
+        .with_turn_counts()
+        .prefetch_related("aliases", "memberships__post__organization")
+        .filter(slug=slug)
+        .first()
+    )
     if speaker is None:
         raise Http404(f"No speaker {slug!r}.")
     return speaker

@@ -129,8 +129,8 @@ class SpeakerPageFilters(SpeakerFilters):
     def apply(self, speakers):
         speakers = super().apply(speakers)
         if self.sort == "count":
-            return speakers.order_by("-turn_count", "name", "pk")
-        return speakers.order_by("name", "pk")
+            return speakers.order_by("-turn_count", "sort_name", "pk")
+        return speakers.order_by("sort_name", "name", "pk")  # by family name
 
 
 # --- Turns: /api/turns/ --------------------------------------------------------------------------

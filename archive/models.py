@@ -1,11 +1,11 @@
-"""The archive's data: speakers and their aliases, transcripts and their turns, topics and tags."""
+"""The archive's data: speakers (people) and their other names, transcripts and their turns,
+topics and tags. Offices, participants and label rules live in ``archive.people.models``."""
 
 from __future__ import annotations
 
 import re
 import secrets
 
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from archive.languages import name as language_name
+from archive.people.names import sort_name_for
 
 STAGE_DIRECTION_RE = re.compile(r"(\((?:[^()]{1,80})\)|\[(?:[^\[\]]{1,80})\])")
 
@@ -49,8 +50,12 @@ def new_turn_key() -> str:
 
 class SpeakerQuerySet(models.QuerySet):
     def public(self) -> SpeakerQuerySet:
-        """Speakers with a page: at least one speech turn in a published transcript."""
-        return self.filter(Exists(Turn.objects.published().speech().filter(speaker=OuterRef("pk"))))
+        """Speakers with a page: people (never a placeholder, nor someone merged into another)
+        with at least one speech turn in a published transcript. The one rule for /speakers/,
+        the home page's counts, search facets, the API and feeds."""
+        return self.named().filter(
+            Exists(Turn.objects.published().speech().filter(speaker=OuterRef("pk")))
+        )
 
     def with_turn_counts(self) -> SpeakerQuerySet:
         """Annotate `turn_count`: the speaker's published speech turns."""
@@ -62,15 +67,17 @@ class SpeakerQuerySet(models.QuerySet):
         )
 
     def named(self) -> SpeakerQuerySet:
-        """Leave out placeholders ("Questioner, press briefing (7 Jun 2021)"): nobody to follow."""
-        return self.exclude(kind=Speaker.Kind.UNIDENTIFIED)
+        """Leave out placeholders ("Questioner, press briefing (7 Jun 2021)", from before
+        participants) and people merged into another: nobody to follow."""
+        return self.exclude(kind=Speaker.Kind.UNIDENTIFIED).filter(merged_into=None)
 
     def participating(self, transcript_ids) -> dict[int, list[Speaker]]:
         """A transcript's participants: the speakers of its speech turns, in the order of their
         first turn, each annotated with `turn_count` (their speech turns there). One query for
         any number of transcripts: {transcript id: [speaker, ...]}."""
         rows = (
-            self.filter(turns__transcript__in=list(transcript_ids), turns__kind=Turn.Kind.SPEECH)
+            self.named()
+            .filter(turns__transcript__in=list(transcript_ids), turns__kind=Turn.Kind.SPEECH)
             .annotate(
                 transcript_id=models.F("turns__transcript"),
                 first_position=Min("turns__position"),
@@ -88,7 +95,9 @@ class SpeakerQuerySet(models.QuerySet):
 
 
 class Speaker(models.Model):
-    """A person or a role that speaks in transcripts."""
+    """A person who speaks in transcripts: a real individual (a Popolo person), found by their
+    names and the offices they held (`memberships`). Roles that are nobody in particular
+    ("Moderator", "Reporter, Reuters") are a transcript's participants, not speakers."""
 
     class Kind(models.TextChoices):
         OFFICIAL = "official", "Official"
@@ -103,13 +112,41 @@ class Speaker(models.Model):
     organisation = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OFFICIAL)
     description = models.TextField(blank=True)
+    sort_name = models.CharField(max_length=200, blank=True, help_text="“Blinken, Antony”")
+    family_name = models.CharField(
+        max_length=100, blank=True, help_text="What “SECRETARY BLINKEN:” calls them by."
+    )
+    gender = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Popolo's gender, where “MR.” and “MRS.” tell two people apart.",
+    )
+    identifier = models.SlugField(
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Id in the people dataset (fixtures/people.json), for people that come from it.",
+    )
+    needs_review = models.BooleanField(
+        default=False,
+        help_text="Created from a label that named nobody known: a curator should check who this is.",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_people",
+        help_text="Merged into this person (their page redirects there; the merge can be undone).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SpeakerQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_name", "name"]
         indexes = [models.Index(fields=["kind"], name="speaker_kind_idx")]
 
     def __str__(self) -> str:
@@ -118,6 +155,8 @@ class Speaker(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Speaker, self.name, exclude_pk=self.pk)
+        if not self.sort_name:
+            self.sort_name = sort_name_for(self.name, self.family_name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -129,7 +168,8 @@ class Speaker(models.Model):
 
 
 class SpeakerAlias(models.Model):
-    """A label under which a speaker appears in transcripts ("SECRETARY BLINKEN")."""
+    """Another name of a person (Popolo `other_names`: "Antony J. Blinken", "耿爽", "Путин"), or a
+    label a curator said always names them ("SECRETARY BLINKEN"): matched exactly, anywhere."""
 
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
     label = models.CharField(max_length=200, help_text="The label as printed, without its colon.")
@@ -142,7 +182,8 @@ class SpeakerAlias(models.Model):
 
     class Meta:
         ordering = ["label"]
-        verbose_name_plural = "speaker aliases"
+        verbose_name = "other name"
+        verbose_name_plural = "other names"
 
     def __str__(self) -> str:
         return f"{self.label} → {self.speaker}"
@@ -164,12 +205,15 @@ class TranscriptQuerySet(models.QuerySet):
         return self.annotate(turn_count=Count("turns", filter=Q(turns__kind=Turn.Kind.SPEECH)))
 
     def with_participants(self, transcripts) -> list[Transcript]:
-        """Give each of these transcripts its `participants` (Speaker.objects.participating),
-        with one query."""
+        """Give each of these transcripts its `participants` (the people who speak in it:
+        Speaker.objects.participating) and its `participant_roles` (everyone who speaks, people
+        and roles, as Participant.objects.of_transcripts), with two queries."""
         transcripts = list(transcripts)
         found = Speaker.objects.participating(t.pk for t in transcripts)
+        roles = Participant.objects.of_transcripts(t.pk for t in transcripts)
         for transcript in transcripts:
             transcript.participants = found.get(transcript.pk, [])
+            transcript.participant_roles = roles.get(transcript.pk, [])
         return transcripts
 
     def languages(self) -> list[str]:
@@ -301,7 +345,9 @@ class TurnQuerySet(models.QuerySet):
     def for_listing(self) -> TurnQuerySet:
         """What a list of turns shows: speaker and transcript without a query per row (and
         without the transcript's original text, which can be megabytes, once per turn)."""
-        return self.select_related("speaker", "transcript").defer("transcript__original_text")
+        return self.select_related("speaker", "participant__speaker", "transcript").defer(
+            "transcript__original_text"
+        )
 
     def with_visible_tags(self) -> TurnQuerySet:
         """Prefetch each turn's visible topic tags (with their topics) as `visible_tags`."""
@@ -327,6 +373,14 @@ class Turn(models.Model):
     label = models.CharField(max_length=200, blank=True, help_text="The label exactly as printed.")
     speaker = models.ForeignKey(
         Speaker, on_delete=models.PROTECT, related_name="turns", null=True, blank=True
+    )
+    participant = models.ForeignKey(
+        "archive.Participant",
+        on_delete=models.SET_NULL,
+        related_name="turns",
+        null=True,
+        blank=True,
+        help_text="Who speaks, in this transcript; `speaker` is always the participant's person.",
     )
     speaker_curated = models.BooleanField(
         default=False, help_text="Set when a curator chose the speaker; a re-ingest keeps it."
@@ -372,7 +426,10 @@ class Turn(models.Model):
     @property
     def is_question(self) -> bool:
         """A question (an interviewer's, a journalist's, a moderator's) rather than an answer:
-        by the speaker's kind, or for a turn nobody is assigned to, by its label ("Q")."""
+        by the participant's kind, else the speaker's, or for a turn nobody is assigned to, by
+        its label ("Q")."""
+        if self.participant_id is not None:
+            return self.participant.is_questioner
         if self.speaker_id is not None:
             return self.speaker.is_questioner
         from archive.ingest.labels import is_anonymous, label_key
@@ -395,7 +452,10 @@ class Turn(models.Model):
 
     @property
     def speaker_name(self) -> str:
-        """Who speaks, as pages show it: the speaker's name, else the label as printed."""
+        """Who speaks, as pages show it: the participant's name ("Antony Blinken", "Moderator",
+        "Reporter, Reuters"), else the speaker's, else the label as printed."""
+        if self.participant_id is not None:
+            return self.participant.display_name
         if self.speaker_id is not None:
             return self.speaker.name
         return (self.label or "").title()
@@ -506,73 +566,14 @@ class TurnTopic(models.Model):
         return f"{self.topic} on {self.turn} ({state})"
 
 
-class TurnSearchDocument(models.Model):
-    """The full-text search vectors of one turn, for the PostgreSQL search engine.
-
-    On PostgreSQL a trigger on the turn table (migrations 0002-0004) fills this row in the same
-    statement that writes the turn, so the database index is always in the same transaction as
-    the data. `stemmed` (English configuration) answers words, `exact` ("simple" configuration,
-    no stemming) answers quoted phrases. On SQLite the table exists but stays empty.
-    """
-
-    turn = models.OneToOneField(
-        Turn, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
-    )
-    stemmed = SearchVectorField(null=True)
-    exact = SearchVectorField(null=True)
-    # Copies of the turn's and its transcript's facts, kept by the triggers of migration 0004, so
-    # that matching, filtering, ordering and facet counts read this table alone (no join per
-    # matching turn). Empty on SQLite, like the vectors.
-    transcript = models.ForeignKey(
-        Transcript,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        related_name="+",
-    )
-    speaker = models.ForeignKey(
-        Speaker,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        related_name="+",
-    )
-    position = models.IntegerField(null=True)
-    kind = models.CharField(max_length=12, null=True)  # noqa: DJ001 (the turn's; as all: NULL = not written)
-    published = models.BooleanField(null=True)  # the transcript's, as the four below
-    transcript_date = models.DateField(null=True)
-    transcript_kind = models.CharField(max_length=20, null=True)  # noqa: DJ001
-    year = models.SmallIntegerField(null=True)
-    # The turn's language and what its vectors were made from (text, language and analysis
-    # version, archive.search.engines.postgres_documents), written with the vectors; the trigger
-    # clears the digest when the text or language changes without them (migration 0006).
-    language = models.CharField(max_length=12, null=True)  # noqa: DJ001
-    digest = models.CharField(max_length=16, null=True)  # noqa: DJ001
-
-    def __str__(self) -> str:
-        return f"search document of {self.turn_id}"
-
-
-class IndexTask(models.Model):
-    """Index work not yet applied: which turns an engine that keeps its own index (Whoosh, or
-    another haystack backend) must bring up to date. Written in the same transaction as the
-    change it describes, so a committed change always leaves its task behind, and deleted only
-    once the index holds the change (archive.search.indexing): a crash between the commit and
-    the index write loses nothing; the next writer applies what is left."""
-
-    class Scope(models.TextChoices):
-        TURN = "turn", "Turn"
-        TRANSCRIPT = "transcript", "Every turn of a transcript"
-        SPEAKER = "speaker", "Every turn of a speaker"
-
-    scope = models.CharField(max_length=12, choices=Scope.choices)
-    object_id = models.BigIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return f"index {self.scope} {self.object_id}"
+# The search engines' own tables (archive/search/models.py): defined there, part of this app.
+# Offices, memberships, participants and label rules (archive/people/models.py) belong to this app.
+from archive.people.models import (  # noqa: E402, F401
+    CuratorChange,
+    LabelRule,
+    Membership,
+    Organization,
+    Participant,
+    Post,
+)
+from archive.search.models import IndexTask, TurnSearchDocument  # noqa: E402, F401

@@ -7,12 +7,27 @@ from archive.search.engine import get_engine
 # Everything a curator can have touched, in dependency order. The PostgreSQL search documents are
 # left out: the database derives them from the turns again on import.
 ARCHIVE_MODELS = (
+    "archive.Organization",
+    "archive.Post",
     "archive.Speaker",
     "archive.SpeakerAlias",
+    "archive.Membership",
+    "archive.LabelRule",
     "archive.Topic",
     "archive.Transcript",
+    "archive.Participant",
     "archive.Turn",
     "archive.TurnTopic",
+)
+# What an empty archive already holds (the people dataset, loaded with the schema), which an
+# import replaces with the exported archive's own copy (curators' edits included), children first.
+PEOPLE_MODELS = (
+    "archive.Membership",
+    "archive.LabelRule",
+    "archive.SpeakerAlias",
+    "archive.Speaker",
+    "archive.Post",
+    "archive.Organization",
 )
 
 

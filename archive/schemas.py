@@ -44,10 +44,11 @@ def dump(schema: type[Schema], obj: Any, request) -> dict:
 
 
 class Speaker(Schema):
-    """A person or a role that speaks in transcripts."""
+    """A person who speaks in transcripts."""
 
     slug: str
     name: str
+    sort_name: str = Field(description="For sorting by family name: “Blinken, Antony”.")
     title: str
     organisation: str
     kind: SpeakerKind
@@ -72,10 +73,46 @@ class SpeakerItem(Speaker):
         return absolute(context, reverse("archive:api_speaker_detail", args=[speaker.slug]))
 
 
+class Office(Schema):
+    """An office a person held, between two dates (Popolo dates: YYYY-MM-DD, or YYYY-MM or YYYY
+    when only that is known; no end while in office)."""
+
+    label: str = Field(description="“Secretary of State”")
+    organisation: str
+    start_date: str | None
+    end_date: str | None
+
+    @staticmethod
+    def resolve_label(membership) -> str:
+        return membership.post.label
+
+    @staticmethod
+    def resolve_organisation(membership) -> str:
+        return membership.post.organization.name
+
+    @staticmethod
+    def resolve_start_date(membership) -> str | None:
+        return membership.start_date or None
+
+    @staticmethod
+    def resolve_end_date(membership) -> str | None:
+        return membership.end_date or None
+
+
 class SpeakerDetail(SpeakerItem):
     description: str
+    other_names: list[str] = Field(description="Other names, other scripts included.")
+    offices: list[Office]
     turns_url: Url = Field(description="The speaker's turns in the API.")
     transcripts_url: Url = Field(description="The transcripts the speaker takes part in.")
+
+    @staticmethod
+    def resolve_other_names(speaker: models.Speaker) -> list[str]:
+        return [alias.label for alias in speaker.aliases.all()]
+
+    @staticmethod
+    def resolve_offices(speaker: models.Speaker) -> list:
+        return sorted(speaker.memberships.all(), key=lambda m: m.start_date, reverse=True)
 
     @staticmethod
     def resolve_turns_url(speaker: models.Speaker, context) -> str:
@@ -182,12 +219,38 @@ class ExportLinks(Schema):
     xml: Url = Field(description="Akoma Ntoso 3.0.")
 
 
+class Participant(Schema):
+    """Who speaks in one transcript: a person in their role there, or a role alone that is nobody
+    across transcripts ("Moderator", "Reporter, Reuters")."""
+
+    name: str
+    role: str = Field(description="Their role in the transcript.")
+    kind: SpeakerKind
+    speaker: str | None = Field(description="The person's slug; null for a role alone.")
+    resolved_by: Literal["curator", "name", "title", "office", "role", "new"]
+
+    @staticmethod
+    def resolve_name(participant: models.Participant) -> str:
+        return participant.display_name
+
+    @staticmethod
+    def resolve_role(participant: models.Participant) -> str:
+        return participant.role or participant.name
+
+    @staticmethod
+    def resolve_speaker(participant: models.Participant) -> str | None:
+        return participant.speaker.slug if participant.speaker_id else None
+
+
 class TranscriptDetail(TranscriptItem):
     """One transcript: its metadata, who takes part, and links to its turns and exports."""
 
-    # `participants` from Transcript.objects.with_participants().
+    # `participants` and `participant_roles` from Transcript.objects.with_participants().
 
-    participants: list[Speaker]
+    participants: list[Speaker] = Field(description="The people who speak in it.")
+    participant_roles: list[Participant] = Field(
+        description="Everyone who speaks in it, people and roles, in order of their first turn."
+    )
     turns_url: Url = Field(description="The transcript's turns in the API, in order.")
     exports: ExportLinks
 
@@ -220,6 +283,9 @@ class TranscriptTurn(Schema):
     label: str = Field(description="The speaker label as printed.")
     kind: TurnKind
     speaker: Speaker | None
+    participant: Participant | None = Field(
+        description="Who speaks, in this transcript: a person in their role there, or a role."
+    )
     text: str = Field(description="Paragraphs separated by a blank line.")
     language: str = Field(
         description="The language the turn is in (ISO 639-1): its own where it differs from "

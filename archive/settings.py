@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.syndication",
     "haystack",
     "axes",
+    "reversion",  # curators' change history (see README, "Curating in the admin")
     "archive",
 ]
 
@@ -154,6 +155,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
+
+# "Add transcript from text" takes a pasted transcript as large as a file may be (20 MB,
+# archive.ingest.reading.MAX_BYTES), and the form fields around it. Forms stay under Django's
+# 1,000 fields: the admin edits turns a page at a time.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 21 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

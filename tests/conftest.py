@@ -17,3 +17,13 @@ def search_index(settings, tmp_path):
     connections.reload("default")
     yield index_dir
     connections.reload("default")
+
+
+@pytest.fixture(autouse=True)
+def fresh_people_directory():
+    """The resolver's cached Directory belongs to one test's database."""
+    from archive.people.directory import forget_directory
+
+    forget_directory()
+    yield
+    forget_directory()

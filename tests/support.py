@@ -43,12 +43,22 @@ _counter = itertools.count(1)
 
 
 def make_speaker(name: str = "", *, aliases=(), **fields) -> Speaker:
+    """A person: the people dataset's own when it has one of that name (so "Antony Blinken" is
+    antony-blinken, with his offices), given `fields`; else a new one."""
+    from archive.ingest.labels import label_key
     from archive.models import Speaker, SpeakerAlias
 
     name = name or f"Speaker {next(_counter)}"
-    speaker = Speaker.objects.create(name=name, **fields)
+    speaker = Speaker.objects.filter(name=name).exclude(identifier=None).first()
+    if speaker is None:
+        speaker = Speaker.objects.create(name=name, **fields)
+    elif fields:
+        for field, value in fields.items():
+            setattr(speaker, field, value)
+        speaker.save()
     for label in aliases:
-        SpeakerAlias.objects.create(speaker=speaker, label=label)
+        if not SpeakerAlias.objects.filter(key=label_key(label)).exists():
+            SpeakerAlias.objects.create(speaker=speaker, label=label)
     return speaker
 
 

@@ -14,8 +14,8 @@ from django.db import transaction
 from haystack import connections
 from whoosh.index import LockError
 
-from archive.ingest.speakers import merge_speakers
 from archive.models import Speaker, Topic, Transcript, Turn, TurnTopic
+from archive.people.curation import merge_speakers
 from archive.search import SearchRequest, indexing, run_search
 from archive.search.engine import get_engine
 from archive.search.indexing import reindex_transcript, reindex_turns

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from archive.ingest import load
 from archive.management.commands.ingest import ProgressBar
 from archive.models import Speaker, SpeakerAlias, Transcript, Turn, TurnTopic
-from tests.support import DATA_DIR, REPO_ROOT, SEED
+from tests.support import DATA_DIR, REPO_ROOT, SEED, make_speaker
 
 pytestmark = pytest.mark.django_db
 
@@ -156,6 +156,7 @@ def test_every_bad_input_fails_with_a_clear_line_and_a_non_zero_exit(bad_files, 
     empty_folder = tmp_path / "nothing-here"
     empty_folder.mkdir()
     (empty_folder / "notes.md").write_text("no transcripts")
+    before = row_counts()
 
     out, _, error = run_ingest(
         bad_files / "empty.txt",
@@ -177,7 +178,7 @@ def test_every_bad_input_fails_with_a_clear_line_and_a_non_zero_exit(bad_files, 
         f"  {tmp_path / 'missing.txt'}: no such file or directory",
         f"  {empty_folder}: nothing to ingest: no .txt, .html or .htm files here",
     ]
-    assert row_counts() == [0, 0, 0, 0, 0]
+    assert row_counts() == before
 
 
 def test_a_file_in_a_legacy_encoding_is_loaded_with_a_warning(tmp_path):
@@ -219,7 +220,7 @@ def test_one_failing_file_leaves_nothing_and_the_others_load(tmp_path, monkeypat
 
 
 def test_dry_run_json_prints_one_object_per_file_and_writes_nothing(seed_file, bad_files):
-    Speaker.objects.create(name="Antony Blinken").aliases.create(label="SECRETARY BLINKEN")
+    make_speaker("Antony Blinken", aliases=["SECRETARY BLINKEN"])
     before = row_counts()
 
     out, err, _ = run_ingest(
@@ -235,10 +236,19 @@ def test_dry_run_json_prints_one_object_per_file_and_writes_nothing(seed_file, b
     assert first["title"] == "Secretary Antony J. Blinken at the Reuters NEXT Conference"
     assert first["date"] == "2021-12-03"
     assert first["source_url"].startswith("https://www.state.gov/")
-    assert first["speakers"] == [
+    assert [{k: s[k] for k in ("label", "name")} for s in first["speakers"]] == [
         {"label": "QUESTION", "name": "Alessandra Galloni"},
         {"label": "SECRETARY BLINKEN", "name": "Antony Blinken"},
     ]
+    # Added fields: the person, their role there and the rule that decided.
+    assert first["speakers"][1] == {
+        "label": "SECRETARY BLINKEN",
+        "name": "Antony Blinken",
+        "person": "Antony Blinken",
+        "role": "Secretary of State",
+        "resolved_by": "curator",
+        "new": False,
+    }
     assert len(first["turns"]) == 37
     assert first["turns"][1]["text"].startswith("Well, I certainly hope not.")
     assert first["turns"][0] == {
@@ -267,8 +277,15 @@ def test_dry_run_json_of_a_file_without_date_prints_null(tmp_path):
 
     data = json.loads(out)
     assert data["date"] is None and data["source_url"] is None
-    assert data["speakers"][1] == {"label": "MINISTER HALE", "name": "Minister Hale"}
-    assert Speaker.objects.count() == 0
+    assert data["speakers"][1] == {
+        "label": "MINISTER HALE",
+        "name": "Minister Hale",
+        "person": "Minister Hale",
+        "role": "Minister",
+        "resolved_by": "new",
+        "new": True,
+    }
+    assert not Speaker.objects.filter(identifier=None).exists()
 
 
 def test_quiet_prints_only_the_summary_and_problems(seed_file, bad_files):

@@ -43,3 +43,39 @@ def test_sample_archive_finds_its_chinese_press_conference_in_chinese(client):
     assert "<mark>香港</mark>" in answer["results"][0]["snippet"]
     facets = {value["value"] for value in answer["facets"]["language"]}
     assert facets == {"zh"}
+
+
+def test_the_sample_archive_lists_people_and_no_placeholder(client):
+    """Issue 9: /speakers/ lists people, by family name; roles and questioners are participants
+    of their transcripts, shown there with their role."""
+    call_command("load_sample", stdout=io.StringIO())
+
+    page = client.get("/speakers/")
+    names = [speaker.name for speaker in page.context["speakers"]]
+    assert names == [
+        "Anthony Albanese",
+        "Joe Biden",
+        "Antony Blinken",
+        "Kurt Campbell",
+        "Alessandra Galloni",
+        "Geng Shuang",
+        "Karine Jean-Pierre",
+        "Fumio Kishida",
+        "Andrés Manuel López Obrador",
+        "Jen Psaki",
+        "Jake Sullivan",
+        "Justin Trudeau",
+    ]
+    html = page.content.decode()
+    for placeholder in ("Questioner", "Moderator", "Senior Administration Official", "Operator"):
+        assert placeholder not in html
+    home = client.get("/")
+    assert home.context["speaker_count"] == len(names)
+
+    call = Transcript.objects.get(date="2021-11-16")
+    participants = client.get(call.get_absolute_url()).context["participants"]
+    assert [p.name for p in participants] == [
+        "Moderator",
+        "Senior Administration Official",
+        "Reporter",
+    ]

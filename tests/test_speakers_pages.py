@@ -118,3 +118,52 @@ def test_the_speaker_search_box_searches_their_words_only(seed, client):
 
 def test_unknown_speaker_is_404(client):
     assert client.get(reverse("archive:speaker_detail", args=["nobody"])).status_code == 404
+
+
+def test_a_persons_page_shows_their_offices_with_dates_and_statements_in_each(seed, client):
+    page = client.get(reverse("archive:speaker_detail", args=["antony-blinken"]))
+    offices = {office["label"]: office for office in page.context["offices"]}
+    assert offices["Secretary of State"]["start"] == "2021-01-26"
+    assert offices["Secretary of State"]["end"] == "2025-01-20"
+    assert offices["Secretary of State"]["count"] == 18  # the Reuters NEXT interview
+    assert offices["Deputy Secretary of State"]["count"] == 0
+    html = page.content.decode()
+    assert "Secretary of State" in html and "2021-01-26" in html
+    assert "after=2021-01-26" in html  # the statements in that office, as a search
+
+
+def test_a_merged_persons_page_leads_to_the_person_kept(seed, client):
+    from archive.people.curation import merge_speakers
+
+    blinken = Speaker.objects.get(identifier="antony-blinken")
+    twin = make_speaker("Tony Blinken Twin")
+    merge_speakers(blinken, [twin])
+
+    response = client.get(reverse("archive:speaker_detail", args=[twin.slug]))
+
+    assert response.status_code == 302 and response["Location"] == blinken.get_absolute_url()
+
+
+def test_a_transcript_lists_its_participants_with_their_role_in_it(client):
+    from archive.ingest.load import ingest_text
+
+    text = (
+        "MODERATOR:  Welcome.\n\nSECRETARY BLINKEN:  Thank you.\n\nREUTERS:  A question.\n\n"
+        "SECRETARY BLINKEN:  An answer.\n\nREUTERS:  Another.\n"
+    )
+    transcript = ingest_text(
+        text,
+        filename="event.txt",
+        metadata={"source_name": "U.S. Department of State", "date": "2022-05-04"},
+    ).transcript
+
+    page = client.get(transcript.get_absolute_url())
+
+    shown = [(p.display_name, p.description) for p in page.context["participants"]]
+    assert shown == [
+        ("Moderator", "Moderator"),
+        ("Antony Blinken", "Secretary of State"),
+        ("Reporter, Reuters", "Reporter, Reuters"),
+    ]
+    html = page.content.decode()
+    assert "Reporter, Reuters" in html and 'href="/speakers/antony-blinken/"' in html

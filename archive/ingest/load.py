@@ -39,7 +39,7 @@ from archive.ingest.metadata import (
 from archive.ingest.parse import parse_text
 from archive.ingest.parsed import ParsedTranscript, ParsedTurn, ParseError
 from archive.ingest.reading import MAX_BYTES, read_transcript_file, strip_control_characters
-from archive.ingest.speakers import SpeakerPlan, plan_speakers, role_for_label
+from archive.ingest.speakers import SpeakerPlan, plan_speakers
 from archive.languages import own_language
 from archive.models import Transcript, Turn
 from archive.search.indexing import reindex_transcript
@@ -108,7 +108,19 @@ class IngestOutcome:
             "title": metadata.title,
             "date": metadata.date.isoformat() if metadata.date else None,
             "source_url": metadata.source_url or None,
-            "speakers": [{"label": s["label"], "name": s["name"]} for s in self.speakers],
+            # "name" as ever; "person" (or null for a role), "role" there, "resolved_by" (curator,
+            # name, title, office, role or new) and "new" (a person the load will create) added.
+            "speakers": [
+                {
+                    "label": s["label"],
+                    "name": s["name"],
+                    "person": s["person"],
+                    "role": s["role"],
+                    "resolved_by": s["resolved_by"],
+                    "new": s["new"],
+                }
+                for s in self.speakers
+            ],
             "turns": [
                 {
                     "position": turn.position,
@@ -230,8 +242,10 @@ def ingest_text(
     warnings: list[str] | None = None,
     encoding: str | None = None,
     file: str | None = None,
+    choices: dict[str, dict] | None = None,
 ) -> IngestOutcome:
-    """Parse and load a transcript's text; ``metadata`` overrides everything else."""
+    """Parse and load a transcript's text; ``metadata`` overrides everything else; ``choices``
+    are a curator's decisions about labels (the admin's preview: archive.forms.WhoForm)."""
     file = file or filename or "pasted text"
     text = strip_control_characters(text)  # pasted text too; a file's was stripped when read
     warnings = list(warnings or [])
@@ -273,10 +287,9 @@ def ingest_text(
         needs_saving = _decide(outcome, existing, content_hash, meta, update, dry_run)
         if attempt and outcome.status == UNCHANGED and not outcome.reason:
             outcome.reason = RACED_REASON
-        plan = _plan(parsed, meta, existing if needs_saving else None)
+        plan = _plan(parsed, meta, existing if needs_saving else None, choices)
         outcome.speakers = [
-            {"label": label, "name": choice.name, "new": choice.is_new}
-            for label, choice in plan.choices.items()
+            {"label": label, **choice.describe()} for label, choice in plan.choices.items()
         ]
         outcome.turns = [
             TurnPreview(t.position, t.label, plan.name_for(t.label), t.kind, t.text)
@@ -348,14 +361,10 @@ def _decide(
     return outcome.status in (LOADED, UPDATED)
 
 
-def _plan(parsed: ParsedTranscript, meta: Metadata, existing: Transcript | None) -> SpeakerPlan:
-    role_speakers = {}
-    if existing is not None:
-        for turn in existing.turns.select_related("speaker").order_by("position"):
-            role = role_for_label(turn.label) if turn.label else None
-            if role and turn.speaker and not turn.speaker_curated:
-                role_speakers.setdefault(role, turn.speaker)
-    return plan_speakers([t.label for t in parsed.turns], meta, role_speakers=role_speakers)
+def _plan(
+    parsed: ParsedTranscript, meta: Metadata, existing: Transcript | None, choices=None
+) -> SpeakerPlan:
+    return plan_speakers([t.label for t in parsed.turns], meta, existing=existing, choices=choices)
 
 
 def _refresh_metadata(transcript: Transcript, meta: Metadata, *, dry_run: bool) -> bool:
@@ -381,8 +390,7 @@ def create_transcript(
     content_hash: str,
     source_key: str,
 ) -> Transcript:
-    """Save a new transcript and its turns (call inside a transaction)."""
-    speakers = plan.save()
+    """Save a new transcript, its participants and its turns (call inside a transaction)."""
     transcript = Transcript.objects.create(
         **meta.model_fields(),
         published=meta.published,
@@ -390,8 +398,11 @@ def create_transcript(
         original_text=text,
         content_hash=content_hash,
     )
-    Turn.objects.bulk_create(
-        [
+    participants = plan.save(transcript)
+    turns = []
+    for turn in parsed.turns:
+        participant = participants.get(turn.label)
+        turns.append(
             Turn(
                 transcript=transcript,
                 position=turn.position,
@@ -399,11 +410,11 @@ def create_transcript(
                 text=turn.text,
                 kind=turn.kind,
                 language=own_language(turn.text, meta.language) if turn.kind == "speech" else "",
-                speaker=speakers.get(turn.label),
+                participant=participant,
+                speaker_id=participant.speaker_id if participant else None,
             )
-            for turn in parsed.turns
-        ]
-    )
+        )
+    Turn.objects.bulk_create(turns)
     # bulk_create sends no post_save signals: tell the search code.
     reindex_transcript(transcript)
     return transcript
@@ -426,15 +437,17 @@ def update_transcript(
     turns that are gone are deleted; new turns are created. A curator's speaker on a matched
     turn stays, and a new turn whose label a curator had reassigned gets that speaker too.
     """
-    speakers = plan.save()
-    old_turns = list(transcript.turns.select_related("speaker").order_by("position"))
+    participants = plan.save(transcript)
+    old_turns = list(transcript.turns.select_related("speaker", "participant").order_by("position"))
     matches = align_turns(old_turns, parsed.turns)
     matched_ids = {turn.pk for turn in matches.values()}
 
     curated_by_label: dict[str, Counter] = {}
     for turn in old_turns:
-        if turn.speaker_curated and turn.speaker_id:
-            curated_by_label.setdefault(_key(turn.label), Counter())[turn.speaker] += 1
+        if turn.speaker_curated and (turn.participant_id or turn.speaker_id):
+            curated_by_label.setdefault(_key(turn.label), Counter())[
+                (turn.participant, turn.speaker)
+            ] += 1
 
     gone = [turn for turn in old_turns if turn.pk not in matched_ids]
     if gone and warnings is not None:
@@ -448,15 +461,17 @@ def update_transcript(
 
     new_turns = []
     for index, parsed_turn in enumerate(parsed.turns):
-        speaker, curated = speakers.get(parsed_turn.label), False
+        participant = participants.get(parsed_turn.label)
+        speaker = participant.speaker if participant else None
+        curated = False
         language = (
             own_language(parsed_turn.text, meta.language) if parsed_turn.kind == "speech" else ""
         )
         old = matches.get(index)
         if old is not None and old.speaker_curated:
-            speaker, curated = old.speaker, True
+            participant, speaker, curated = old.participant, old.speaker, True
         elif old is None and _key(parsed_turn.label) in curated_by_label:
-            speaker = curated_by_label[_key(parsed_turn.label)].most_common(1)[0][0]
+            participant, speaker = curated_by_label[_key(parsed_turn.label)].most_common(1)[0][0]
             curated = True
         if old is not None:
             old.position = parsed_turn.position
@@ -464,6 +479,7 @@ def update_transcript(
             old.text = parsed_turn.text
             old.kind = parsed_turn.kind
             old.language = language
+            old.participant = participant
             old.speaker = speaker
             old.speaker_curated = curated
             old.save(
@@ -473,6 +489,7 @@ def update_transcript(
                     "text",
                     "kind",
                     "language",
+                    "participant",
                     "speaker",
                     "speaker_curated",
                 ]
@@ -486,11 +503,14 @@ def update_transcript(
                     text=parsed_turn.text,
                     kind=parsed_turn.kind,
                     language=language,
+                    participant=participant,
                     speaker=speaker,
                     speaker_curated=curated,
                 )
             )
     Turn.objects.bulk_create(new_turns)
+    # Participants left without a turn (a label gone from the text) go.
+    transcript.participations.filter(turns=None).delete()
     reindex_transcript(transcript)
 
     for name, value in meta.model_fields().items():

@@ -1,16 +1,16 @@
-"""Which speaker each label of a transcript stands for (the database side of labels).
+"""Who speaks in a transcript: each label resolved to a person or a role, as participants.
 
-A printed label ("SECRETARY BLINKEN") is looked up by its normalised key among the speaker
-aliases. A label nobody has seen before gets a new speaker (named by ``display_name``) and an
-alias, so the next transcript that uses it finds the same person. Labels that shorten within one
-transcript ("President of Russia Vladimir Putin", later "Vladimir Putin") are one speaker.
+``plan_speakers`` reads the database only (so a dry run shows who each label is and why): a
+sidecar's ``speakers`` mapping names labels outright (a curator's word), every other label goes
+through ``archive.people.resolve`` in the transcript's context (source, date, title) against the
+people, offices and curators' rules in the database. Labels that resolve to the same person, or
+to the same role ("Q" and "QUESTION" are both "Reporter"), are one participant of the transcript.
+``SpeakerPlan.save(transcript)`` creates what the plan needs (new people, flagged for review, and
+the participants) inside the caller's transaction; on re-ingest a participant a curator decided
+stays as it is.
 
-Anonymous labels (QUESTION, Q, 问) and answer placeholders ("A") get no global alias: every
-transcript has its own questioner (and respondent), a speaker of kind "unidentified" that a
-curator can rename or replace. A sidecar's ``speakers`` mapping names any label outright.
-
-``plan_speakers`` only reads the database, so a dry run can show the names; ``SpeakerPlan.save``
-creates what the plan needs, inside the caller's transaction.
+Curation helpers (used by the admin): ``assign_participant``, ``reassign_label``, and
+``merge_speakers`` / ``undo_merge`` in ``archive.people.curation``.
 """
 
 from __future__ import annotations
@@ -18,256 +18,282 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from archive.ingest.labels import (
-    display_name,
-    group_labels,
-    is_anonymous,
-    is_answer_placeholder,
-    label_key,
-    split_label,
-)
+from archive.ingest.labels import label_key, split_label
 from archive.ingest.metadata import Metadata, SpeakerInfo
-from archive.models import Speaker, SpeakerAlias, Transcript
-
-QUESTIONER = "questioner"
-RESPONDENT = "respondent"
-
-_MODERATOR_WORDS = {"MODERATOR", "OPERATOR", "HOST", "CHAIR", "CHAIRMAN", "CHAIRWOMAN"}
-_INTERPRETER_WORDS = {"INTERPRETER", "TRANSLATOR"}
-
-
-def speaker_kind_for_label(label: str) -> str:
-    words = set(label.upper().replace(".", " ").replace(",", " ").split())
-    if words & _MODERATOR_WORDS:
-        return Speaker.Kind.MODERATOR
-    if words & _INTERPRETER_WORDS:
-        return Speaker.Kind.INTERPRETER
-    return Speaker.Kind.OFFICIAL
+from archive.models import Participant, Speaker, SpeakerAlias, Transcript
+from archive.people.directory import current_directory
+from archive.people.names import has_cjk, label_fold, role_kind, sort_name_for
+from archive.people.resolve import (
+    CURATOR,
+    NEW,
+    TITLE,
+    Context,
+    Directory,
+    Resolution,
+    resolve_labels,
+)
 
 
-def role_for_label(label: str) -> str | None:
-    """QUESTIONER for anonymous labels, RESPONDENT for "A", None for a named label."""
-    if is_anonymous(label):
-        return QUESTIONER
-    if is_answer_placeholder(label):
-        return RESPONDENT
-    return None
-
-
-def transcript_context(metadata: Metadata) -> str:
-    """How a per-transcript speaker names its transcript: "Reuters NEXT interview (3 Dec 2021)"."""
-    where = metadata.outlet or metadata.source_name
-    kind = "" if metadata.kind == "other" else Transcript.Kind(metadata.kind).label.lower()
-    if where:
-        context = f"{where} {kind}".strip()
-    else:
-        title = metadata.title
-        context = title if len(title) <= 70 else title[:69].rstrip() + "…"
-    if metadata.date:
-        context += f" ({metadata.date.day} {metadata.date:%b %Y})"
-    return context
-
-
-def role_speaker_name(role: str, metadata: Metadata) -> str:
-    noun = "Questioner" if role == QUESTIONER else "Respondent"
-    return f"{noun}, {transcript_context(metadata)}"[:200]
+def context_of(metadata: Metadata) -> Context:
+    return Context(
+        source_name=metadata.source_name,
+        source_url=metadata.source_url,
+        date=metadata.date,
+        title=metadata.title,
+        kind=metadata.kind,
+    )
 
 
 @dataclass
-class SpeakerChoice:
-    """The speaker a label stands for: an existing one, or one the plan will create."""
+class ParticipantChoice:
+    """One participant of the transcript being loaded: who, in which role, and why."""
 
-    name: str
-    speaker: Speaker | None = None
-    fields: dict[str, str] = field(default_factory=dict)  # for a speaker still to create
-    alias_labels: list[str] = field(default_factory=list)  # global aliases still to create
-    role: str | None = None  # QUESTIONER / RESPONDENT for per-transcript speakers
+    resolution: Resolution
+    labels: list[str] = field(default_factory=list)
+    speaker: Speaker | None = None  # an existing person
+    person_fields: dict = field(default_factory=dict)  # a person to create
+    participant: Participant | None = None  # an existing participant (re-ingest)
+    reuse_by_name: bool = False  # a sidecar's name: another ingest's person of that name is it
+
+    @property
+    def name(self) -> str:
+        if self.participant is not None:
+            return self.participant.name
+        return self.speaker.name if self.speaker is not None else self.resolution.name
+
+    @property
+    def person_name(self) -> str | None:
+        if self.participant is not None:
+            return self.participant.speaker.name if self.participant.speaker_id else None
+        if self.speaker is not None:
+            return self.speaker.name
+        return self.resolution.new_name or None
+
+    @property
+    def resolved_by(self) -> str:
+        if self.participant is not None and self.participant.curated:
+            return CURATOR
+        return self.resolution.resolved_by
+
+    @property
+    def role(self) -> str:
+        if self.participant is not None and self.participant.curated:
+            return self.participant.description
+        return self.resolution.role
 
     @property
     def is_new(self) -> bool:
-        return self.speaker is None
+        """A person the plan will create."""
+        return self.participant is None and self.speaker is None and bool(self.person_fields)
+
+    def describe(self) -> dict:
+        """What the dry run's JSON and the admin's preview say about it."""
+        return {
+            "name": self.name,
+            "person": self.person_name,
+            "role": self.role,
+            "resolved_by": self.resolved_by,
+            "new": self.is_new,
+        }
 
 
 @dataclass
 class SpeakerPlan:
-    """The speaker for every label of one transcript."""
+    """The participant for every label of one transcript."""
 
-    choices: dict[str, SpeakerChoice]  # by label as printed
+    choices: dict[str, ParticipantChoice]  # by label as printed
 
     def name_for(self, label: str) -> str | None:
         choice = self.choices.get(label)
         return choice.name if choice else None
 
-    def save(self) -> dict[str, Speaker]:
-        """Create the speakers and aliases the plan needs; return the speaker for each label."""
-        created: dict[int, Speaker] = {}
-        for choice in self._distinct_choices():
-            if choice.speaker is None:
-                # Another ingest may have created this speaker since the plan was made.
-                choice.speaker = _speaker_with_alias(choice.alias_labels)
-            if choice.speaker is None:
-                choice.speaker = Speaker.objects.create(name=choice.name, **choice.fields)
-                created[id(choice)] = choice.speaker
-            for label in choice.alias_labels:
-                if not SpeakerAlias.objects.filter(key=label_key(label)).exists():
-                    SpeakerAlias.objects.create(speaker=choice.speaker, label=label)
-            choice.alias_labels = []
-        return {label: choice.speaker for label, choice in self.choices.items()}
-
-    def _distinct_choices(self) -> list[SpeakerChoice]:
-        seen: dict[int, SpeakerChoice] = {}
+    def distinct(self) -> list[ParticipantChoice]:
+        seen: dict[int, ParticipantChoice] = {}
         for choice in self.choices.values():
             seen.setdefault(id(choice), choice)
         return list(seen.values())
 
+    def save(self, transcript: Transcript) -> dict[str, Participant]:
+        """Create the people and participants the plan needs; the participant for each label."""
+        for choice in self.distinct():
+            if choice.participant is not None:
+                if not choice.participant.curated:
+                    _refresh_participant(choice)
+                continue
+            speaker = choice.speaker
+            if speaker is None and choice.person_fields:
+                speaker = _create_person(choice)
+            resolution = choice.resolution
+            choice.participant = Participant.objects.create(
+                transcript=transcript,
+                speaker=speaker,
+                name=(speaker.name if speaker else resolution.name)[:200],
+                role=resolution.role[:200],
+                organisation=resolution.organisation[:200],
+                kind=speaker.kind if speaker else resolution.kind,
+                labels=choice.labels,
+                resolved_by=resolution.resolved_by,
+                curated=resolution.resolved_by == CURATOR,
+            )
+        return {label: choice.participant for label, choice in self.choices.items()}
 
-def _speaker_with_alias(labels: list[str]) -> Speaker | None:
-    alias = (
-        SpeakerAlias.objects.filter(key__in=[label_key(label) for label in labels])
-        .select_related("speaker")
-        .first()
-    )
-    return alias.speaker if alias else None
+
+def _refresh_participant(choice: ParticipantChoice) -> None:
+    """A re-ingested transcript's participant that no curator decided takes the new answer."""
+    participant, resolution = choice.participant, choice.resolution
+    speaker = choice.speaker
+    if speaker is None and choice.person_fields:
+        speaker = _create_person(choice)
+    participant.speaker = speaker
+    participant.name = (speaker.name if speaker else resolution.name)[:200]
+    participant.role = resolution.role[:200]
+    participant.organisation = resolution.organisation[:200]
+    participant.kind = speaker.kind if speaker else resolution.kind
+    participant.labels = sorted(set(participant.labels) | set(choice.labels))
+    participant.resolved_by = resolution.resolved_by
+    participant.save()
+
+
+def _create_person(choice: ParticipantChoice) -> Speaker:
+    """The new person of a choice, unless another ingest created them since the plan was made
+    (found by a full name only: two "Mr. Smith"s are never taken for one)."""
+    name = choice.person_fields["name"]
+    if choice.reuse_by_name:
+        named = Speaker.objects.named()
+        found = (
+            named.filter(name__iexact=name).order_by("pk").first()
+            or named.filter(aliases__key=label_key(name)).order_by("pk").first()
+        )
+        if found is not None:
+            return found
+    return Speaker.objects.create(**choice.person_fields)
 
 
 def plan_speakers(
     labels: Iterable[str],
     metadata: Metadata,
     *,
-    role_speakers: dict[str, Speaker] | None = None,
+    existing: Transcript | None = None,
+    directory: Directory | None = None,
+    choices: dict[str, dict] | None = None,
 ) -> SpeakerPlan:
-    """Decide, reading the database only, which speaker each label stands for.
+    """Decide, reading the database only, which participant each label is.
 
-    ``role_speakers`` are the per-transcript questioner / respondent already in the database
-    (when a transcript is re-ingested), so that a curator's renaming of them survives.
-    """
-    role_speakers = role_speakers or {}
-    all_labels = [label for label in labels if label]
-    ordered = list(dict.fromkeys(all_labels))
-    sidecar = {label_key(label): info for label, info in metadata.speakers.items()}
-    choices: dict[str, SpeakerChoice] = {}
-    by_name: dict[str, SpeakerChoice] = {}  # so two labels mapped to one name share a choice
-    by_role: dict[str, SpeakerChoice] = {}
-
-    named = []
+    ``existing``: the transcript being re-ingested, whose participants are kept (a curator's
+    decision as it is, the others updated). ``choices``: what a curator chose in the preview,
+    by label ({"who": "person" | "new" | "role", "person", "name", "role"})."""
+    directory = directory or current_directory()
+    occurrences = [label for label in labels if label]
+    ordered = list(dict.fromkeys(occurrences))
+    sidecar = {label_fold(label): info for label, info in metadata.speakers.items()}
+    resolutions = resolve_labels(
+        [x for x in occurrences if label_fold(x) not in sidecar], context_of(metadata), directory
+    )
     for label in ordered:
-        key = label_key(label)
-        role = role_for_label(label)
-        if key in sidecar:
-            choices[label] = _choice_from_info(sidecar[key], label, role, by_name)
-        elif role:
-            if role not in by_role:
-                existing = role_speakers.get(role)
-                by_role[role] = (
-                    SpeakerChoice(name=existing.name, speaker=existing, role=role)
-                    if existing
-                    else SpeakerChoice(
-                        name=role_speaker_name(role, metadata),
-                        fields={"kind": Speaker.Kind.UNIDENTIFIED},
-                        role=role,
-                    )
-                )
-            choices[label] = by_role[role]
-        else:
-            named.append(label)
+        if label_fold(label) in sidecar:
+            resolutions[label] = _from_sidecar(sidecar[label_fold(label)], directory)
+        if choices and label in choices:
+            resolutions[label] = _from_choice(choices[label])
 
-    if named:
-        aliases = {
-            alias.key: alias.speaker
-            for alias in SpeakerAlias.objects.filter(
-                key__in={label_key(label) for label in named}
-            ).select_related("speaker")
-        }
-        groups: dict[str, list[str]] = {}
-        named_set = set(named)
-        # All occurrences, not distinct labels: group_labels prefers the most used spelling.
-        for label, canonical in group_labels([x for x in all_labels if x in named_set]).items():
-            groups.setdefault(canonical, []).append(label)
-        for canonical, members in groups.items():
-            members.sort(key=lambda label: label != canonical)
-            known = next((aliases[label_key(m)] for m in members if label_key(m) in aliases), None)
-            missing = _distinct_by_key(m for m in members if label_key(m) not in aliases)
-            if known is not None:
-                choice = SpeakerChoice(name=known.name, speaker=known, alias_labels=missing)
-            else:
-                choice = _new_named_choice(canonical, missing, by_name)
-            for member in members:
-                choices[member] = choice
-    # Keep the transcript's own order of labels.
-    return SpeakerPlan({label: choices[label] for label in ordered})
-
-
-def _distinct_by_key(labels: Iterable[str]) -> list[str]:
-    seen: dict[str, str] = {}
-    for label in labels:
-        seen.setdefault(label_key(label), label)
-    return list(seen.values())
-
-
-def _find_by_name(name: str) -> Speaker | None:
-    return Speaker.objects.filter(name__iexact=name).order_by("pk").first()
-
-
-def _choice_from_info(
-    info: SpeakerInfo, label: str, role: str | None, by_name: dict[str, SpeakerChoice]
-) -> SpeakerChoice:
-    """A sidecar's speaker: found by name, or created. Named labels also become aliases unless
-    the label already names someone; anonymous ones never do."""
-    folded = info.name.casefold()
-    if folded not in by_name:
-        existing = _find_by_name(info.name)
-        fields = {
-            "title": info.title,
-            "organisation": info.organisation,
-            "kind": info.kind or (Speaker.Kind.JOURNALIST if role == QUESTIONER else "official"),
-            "description": info.description,
-        }
-        by_name[folded] = SpeakerChoice(
-            name=existing.name if existing else info.name,
-            speaker=existing,
-            fields={} if existing else fields,
+    old = _old_participants(existing)
+    groups: dict[tuple, ParticipantChoice] = {}
+    choices: dict[str, ParticipantChoice] = {}
+    for label in ordered:
+        resolution = resolutions[label]
+        previous = old.get(label_fold(label))
+        key = ("kept", previous.pk) if previous and previous.curated else resolution.group_key()
+        choice = groups.get(key)
+        if choice is None:
+            choice = groups[key] = _choice(resolution)
+        reusable = previous is not None and (
+            previous.curated or not any(previous is c.participant for c in groups.values())
         )
-    choice = by_name[folded]
-    key = label_key(label)
-    if (
-        role is None
-        and key not in {label_key(a) for a in choice.alias_labels}
-        and not SpeakerAlias.objects.filter(key=key).exists()
-    ):
-        choice.alias_labels.append(label)
+        if reusable and choice.participant is None:
+            choice.participant = previous
+        choice.labels.append(label)
+        choices[label] = choice
+    return SpeakerPlan(choices)
+
+
+def _old_participants(existing: Transcript | None) -> dict[str, Participant]:
+    if existing is None:
+        return {}
+    found: dict[str, Participant] = {}
+    for participant in existing.participations.select_related("speaker").order_by("-curated", "pk"):
+        for label in participant.labels:
+            found.setdefault(label_fold(label), participant)
+    return found
+
+
+def _choice(resolution: Resolution) -> ParticipantChoice:
+    choice = ParticipantChoice(resolution)
+    if resolution.person_id is not None:
+        choice.speaker = Speaker.objects.filter(pk=resolution.person_id).first()
+    elif resolution.new_name:
+        choice.person_fields = {
+            "name": resolution.new_name[:200],
+            "family_name": resolution.family_name[:100],
+            "sort_name": sort_name_for(resolution.new_name, resolution.family_name)[:200],
+            "title": resolution.role[:200],
+            "kind": resolution.kind,
+            "needs_review": resolution.resolved_by in (NEW, TITLE),
+        }
+        parts = split_label(resolution.new_name)
+        # A full name is one person wherever it is printed; "Ms. Rivera" is not.
+        choice.reuse_by_name = has_cjk(resolution.new_name) or (
+            not parts.honorific and len(parts.name.split()) >= 2
+        )
+        if resolution.resolved_by == CURATOR:
+            choice.reuse_by_name = True
+            choice.person_fields["organisation"] = resolution.organisation[:200]
+            choice.person_fields["description"] = resolution.description
     return choice
 
 
-def _new_named_choice(
-    canonical: str, labels: list[str], by_name: dict[str, SpeakerChoice]
-) -> SpeakerChoice:
-    name = display_name(canonical) or canonical
-    folded = name.casefold()
-    if folded in by_name:
-        choice = by_name[folded]
-        choice.alias_labels.extend(labels)
-        return choice
-    existing = _find_by_name(name)
-    if existing is not None:
-        choice = SpeakerChoice(name=existing.name, speaker=existing, alias_labels=labels)
-    else:
-        parts = split_label(canonical)
-        choice = SpeakerChoice(
-            name=name,
-            fields={"title": (parts.title or "")[:200], "kind": speaker_kind_for_label(canonical)},
-            alias_labels=labels,
+def _from_choice(choice: dict) -> Resolution:
+    """A curator's choice in the preview: a person, a new person, or a role."""
+    if choice["who"] == "person" and choice.get("person") is not None:
+        person = choice["person"]
+        return Resolution(CURATOR, person.name, person_id=person.pk, role=person.title)
+    if choice["who"] == "new" and choice.get("name"):
+        return Resolution(CURATOR, choice["name"], new_name=choice["name"])
+    role = choice.get("role") or "Participant"
+    return Resolution(CURATOR, role, role=role, kind=role_kind(role))
+
+
+def _from_sidecar(info: SpeakerInfo, directory: Directory) -> Resolution:
+    """A sidecar names a label's person outright: a known person by name, or a new one with the
+    sidecar's details."""
+    known = directory.named(info.name)
+    kind = info.kind or "official"
+    if len(known) == 1:
+        person_id = known.pop()
+        return Resolution(
+            CURATOR,
+            directory.persons[person_id].name,
+            person_id=person_id,
+            role=info.title,
+            kind=kind,
+            organisation=info.organisation,
         )
-    by_name[folded] = choice
-    return choice
+    return Resolution(
+        CURATOR,
+        info.name,
+        new_name=info.name,
+        role=info.title,
+        kind=kind,
+        organisation=info.organisation,
+        description=info.description,
+    )
 
 
 def load_known_speakers(entries: Iterable[dict]) -> tuple[int, int]:
     """Add known speakers (``fixtures/speakers.json``): a speaker missing by name is created, an
-    alias missing by key is added. Existing speakers keep their curated fields.
-    Returns (speakers created, aliases added)."""
+    other name missing by key is added. Existing speakers keep their curated fields.
+    Returns (speakers created, other names added)."""
     speakers_created = aliases_added = 0
     for entry in entries:
-        speaker = _find_by_name(entry["name"])
+        speaker = Speaker.objects.named().filter(name__iexact=entry["name"]).order_by("pk").first()
         if speaker is None:
             speaker = Speaker.objects.create(
                 name=entry["name"],
@@ -282,52 +308,3 @@ def load_known_speakers(entries: Iterable[dict]) -> tuple[int, int]:
                 SpeakerAlias.objects.create(speaker=speaker, label=label)
                 aliases_added += 1
     return speakers_created, aliases_added
-
-
-# --------------------------------------------------------------------------------------------
-# Curation (used by the admin)
-
-
-def merge_speakers(keep: Speaker, others: Iterable[Speaker]) -> int:
-    """Move every turn and alias of `others` to `keep` and delete them; blank fields of `keep`
-    are filled from the others. Returns the number of turns moved. Call inside a transaction."""
-    from archive.models import Turn
-    from archive.search.indexing import reindex_turns
-
-    others = [other for other in others if other.pk != keep.pk]
-    moved_ids: list[int] = []
-    for other in others:
-        turn_ids = list(Turn.objects.filter(speaker=other).values_list("pk", flat=True))
-        Turn.objects.filter(pk__in=turn_ids).update(speaker=keep)
-        moved_ids.extend(turn_ids)
-        for alias in SpeakerAlias.objects.filter(speaker=other):
-            alias.speaker = keep
-            alias.save()
-        for name in ("title", "organisation", "description"):
-            if not getattr(keep, name) and getattr(other, name):
-                setattr(keep, name, getattr(other, name))
-        other.delete()
-    keep.save()
-    # QuerySet.update() sends no signals: tell the search code which turns changed.
-    reindex_turns(moved_ids)
-    return len(moved_ids)
-
-
-def reassign_label(
-    transcript: Transcript,
-    label: str,
-    speaker: Speaker | None = None,
-    *,
-    new_name: str = "",
-    new_kind: str = Speaker.Kind.JOURNALIST,
-) -> tuple[Speaker, int]:
-    """Give every turn of `label` in `transcript` to `speaker` (or to a new speaker called
-    `new_name`), marked as a curator's choice so that re-ingesting keeps it."""
-    if speaker is None:
-        speaker = Speaker.objects.create(name=new_name, kind=new_kind or Speaker.Kind.JOURNALIST)
-    turns = list(transcript.turns.filter(label=label))
-    for turn in turns:
-        turn.speaker = speaker
-        turn.speaker_curated = True
-        turn.save(update_fields=["speaker", "speaker_curated"])
-    return speaker, len(turns)

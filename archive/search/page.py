@@ -188,38 +188,57 @@ def _words(text: str) -> list[str]:
     return analyse(text, exact=True)
 
 
+REPORTERS = "reporters"  # the facet value that groups journalists ("Reporters")
+
+
 def resolve_speakers(values: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
-    """Speaker slugs for speaker: values (a slug, or words of the name or of an alias), among
-    public speakers; and notes for values that matched nobody."""
+    """Speaker slugs for speaker: values, among public speakers (people): a slug, words of a
+    person's name or other names, or words of an office they held ("speaker:spokesperson" is
+    everyone who held a spokesperson's office; with after:/before: whoever held it then);
+    "reporters" is every journalist. Notes for values that matched nobody."""
     slugs: list[str] = []
     notes: list[str] = []
+    public = Speaker.objects.public()
     for value in values:
         words = _words(value)
         if not words:
             notes.append(f"“{value[:60]}” names no speaker.")
             continue
         slug = slugify(value)
-        condition = (
-            Q(slug=slug) | Q(name__icontains=words[0]) | Q(aliases__label__icontains=words[0])
+        if slug == REPORTERS:
+            slugs.extend(public.filter(kind=Speaker.Kind.JOURNALIST).values_list("slug", flat=True))
+            continue
+        by_name = Q(name__icontains=words[0]) | Q(aliases__label__icontains=words[0])
+        by_office = (
+            Q(memberships__post__label__icontains=words[0])
+            | Q(memberships__post__role__icontains=words[0])
+            | Q(memberships__post__other_labels__icontains=words[0])
         )
-        candidates = [
-            speaker
-            for speaker in Speaker.objects.public()
-            .filter(condition)
+        candidates = (
+            public.filter(Q(slug=slug) | by_name | by_office)
             .distinct()
-            .prefetch_related("aliases")[:200]
-            if speaker.slug == slug
-            or any(
-                set(words) <= set(_words(name))
-                for name in [speaker.name] + [alias.label for alias in speaker.aliases.all()]
-            )
-        ]
-        found = [speaker.slug for speaker in candidates[:20]]
+            .order_by("sort_name", "pk")
+            .prefetch_related("aliases", "memberships__post")[:200]
+        )
+        found = [
+            speaker.slug
+            for speaker in candidates
+            if speaker.slug == slug or set(words) <= _speaker_words(speaker)
+        ][:50]
         if found:
             slugs.extend(found)
         else:
             notes.append(f"No speaker matches “{value[:60]}”.")
     return tuple(dict.fromkeys(slugs)), notes
+
+
+def _speaker_words(speaker: Speaker) -> set[str]:
+    """Every word of a person's names and of the offices they held."""
+    texts = [speaker.name, *(alias.label for alias in speaker.aliases.all())]
+    for membership in speaker.memberships.all():
+        post = membership.post
+        texts += [post.label, post.role, *post.other_labels]
+    return {word for text in texts for word in _words(text)}
 
 
 def resolve_topics(values: Sequence[str]) -> tuple[list[tuple[str, ...]], list[str]]:
@@ -435,12 +454,16 @@ def _without(request: SearchRequest, parsed: ParsedQuery, *names: str) -> str:
 def _facet_values(
     request: SearchRequest, parsed: ParsedQuery, facets: dict[str, list[tuple[str, int]]]
 ) -> dict[str, list[FacetValue]]:
+    facets = {**facets, "speaker": _group_reporters(facets.get("speaker", []))}
     labels: dict[str, dict[str, str]] = {
-        "speaker": dict(
-            Speaker.objects.filter(slug__in=[v for v, _ in facets.get("speaker", [])]).values_list(
-                "slug", "name"
-            )
-        ),
+        "speaker": {
+            REPORTERS: "Reporters",
+            **dict(
+                Speaker.objects.filter(
+                    slug__in=[v for v, _ in facets.get("speaker", [])]
+                ).values_list("slug", "name")
+            ),
+        },
         "topic": dict(
             Topic.objects.filter(slug__in=[v for v, _ in facets.get("topic", [])]).values_list(
                 "slug", "name"
@@ -486,6 +509,20 @@ def _facet_values(
             values.sort(key=lambda v: v.value, reverse=True)
         out[name] = values
     return out
+
+
+def _group_reporters(values: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The speaker facet counts people; journalists are one value, "Reporters"."""
+    journalists = set(
+        Speaker.objects.filter(
+            slug__in=[slug for slug, _ in values], kind=Speaker.Kind.JOURNALIST
+        ).values_list("slug", flat=True)
+    )
+    if not journalists:
+        return values
+    grouped = [(slug, n) for slug, n in values if slug not in journalists]
+    grouped.append((REPORTERS, sum(n for slug, n in values if slug in journalists)))
+    return sorted(grouped, key=lambda item: (-item[1], item[0]))
 
 
 def _suggestions(

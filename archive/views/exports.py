@@ -106,7 +106,7 @@ def transcript_export(request, slug: str, fmt: str):
     if fmt not in EXPORTERS:
         raise Http404(f"No export format {fmt!r}")
     transcript = get_object_or_404(Transcript.objects.published(), slug=slug)
-    turns = transcript.turns.select_related("speaker").order_by("position")
+    turns = transcript.turns.select_related("speaker", "participant__speaker").order_by("position")
     if fmt == "json":
         turns = turns.with_visible_tags()
     turns = list(turns)

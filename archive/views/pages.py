@@ -12,7 +12,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.shortcuts import get_object_or_404, render
 
 from archive.filters import TranscriptPageFilters
-from archive.models import Speaker, Topic, Transcript, Turn
+from archive.models import Participant, Speaker, Topic, Transcript, Turn
 from archive.search.query import parse_query
 from archive.search.snippets import highlight, text_matches
 
@@ -37,7 +37,6 @@ def home(request):
         .filter(turn_count__gt=0)
         .order_by("-turn_count", "name")[:10],
         "top_speakers": Speaker.objects.public()
-        .named()
         .with_turn_counts()
         .order_by("-turn_count", "name")[:8],
     }
@@ -151,7 +150,9 @@ def transcript_detail(request, slug):
     words and phrases of the query as a search would (archive.search.snippets), highlighted."""
     transcript = get_object_or_404(Transcript.objects.published(), slug=slug)
     turns = list(
-        transcript.turns.select_related("speaker").with_visible_tags().order_by("position")
+        transcript.turns.select_related("speaker", "participant__speaker")
+        .with_visible_tags()
+        .order_by("position")
     )
 
     query = request.GET.get("q", "").strip()[:200]
@@ -165,7 +166,8 @@ def transcript_detail(request, slug):
         "transcript": transcript,
         "turns": shown,
         "total_turns": len(turns),
-        "participants": Speaker.objects.participants_in(transcript),
+        # Everyone who speaks, people and roles, with their role in it ("Reporter, Reuters").
+        "participants": Participant.objects.of_transcripts([transcript.pk]).get(transcript.pk, []),
         "query": query,
         "previous_transcript": previous,
         "next_transcript": following,

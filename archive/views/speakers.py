@@ -1,9 +1,12 @@
-"""The speaker list and a page per speaker: their turns, topics and appearances over time."""
+"""The speaker list (people, by family name) and a page per person: the offices they held, their
+turns, topics and appearances over time."""
+
+import datetime
 
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from archive.filters import SpeakerPageFilters
 from archive.models import Speaker, Transcript, Turn, TurnTopic
@@ -32,7 +35,12 @@ def speaker_list(request):
         {
             "page_obj": page_obj,
             "speakers": page_obj.object_list,
-            "kinds": Speaker.Kind.choices,
+            # People are officials or journalists; moderators and the like are roles.
+            "kinds": [
+                (kind, label)
+                for kind, label in Speaker.Kind.choices
+                if kind in (Speaker.Kind.OFFICIAL, Speaker.Kind.JOURNALIST)
+            ],
             "kind": filters.kind or "",
             "organisations": list(organisations),
             "organisation": filters.organisation or "",
@@ -41,7 +49,51 @@ def speaker_list(request):
     )
 
 
+def offices_held(speaker: Speaker, turns) -> list[dict]:
+    """The offices a person held, with dates, and how many of their statements fall in each term
+    (a link searches them)."""
+    offices = []
+    for membership in speaker.memberships.select_related("post__organization").order_by(
+        "-start_date"
+    ):
+        start, end = membership.start_date, membership.end_date
+        within = turns.all()
+        if start:
+            within = within.filter(transcript__date__gte=_first_day(start))
+        if end:
+            within = within.filter(transcript__date__lte=_last_day(end))
+        offices.append(
+            {
+                "label": membership.post.label,
+                "organisation": membership.post.organization.name,
+                "start": start,
+                "end": end,
+                "count": within.count(),
+                "after": _first_day(start) if start else "",
+                "before": _last_day(end) if end else "",
+            }
+        )
+    return offices
+
+
+def _first_day(popolo_date: str) -> str:
+    return (popolo_date + "-01-01"[len(popolo_date) - 4 :])[:10]
+
+
+def _last_day(popolo_date: str) -> str:
+    if len(popolo_date) == 4:
+        return f"{popolo_date}-12-31"
+    if len(popolo_date) == 7:
+        year, month = int(popolo_date[:4]), int(popolo_date[5:])
+        following = datetime.date(year + month // 12, month % 12 + 1, 1)
+        return (following - datetime.timedelta(days=1)).isoformat()
+    return popolo_date
+
+
 def speaker_detail(request, slug):
+    merged = Speaker.objects.filter(slug=slug).exclude(merged_into=None).first()
+    if merged is not None:
+        return redirect(merged.merged_into, permanent=False)
     speaker = get_object_or_404(Speaker.objects.public(), slug=slug)
     turns = Turn.objects.published().speech().by_speaker(speaker)
     newest_first = turns.for_listing().order_by("-transcript__date", "-transcript_id", "position")
@@ -68,6 +120,7 @@ def speaker_detail(request, slug):
         "archive/speaker_detail.html",
         {
             "speaker": speaker,
+            "offices": offices_held(speaker, turns),
             "page_obj": page_obj,
             "turn_count": turns.count(),
             "transcript_count": transcripts.count(),

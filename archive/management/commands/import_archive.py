@@ -1,11 +1,12 @@
 """Load a file written by `export_archive` into an empty archive, then rebuild the search index."""
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from archive.models import Transcript
-from archive.portability import drop_unsafe_source_urls, rebuild_search_index
+from archive.portability import PEOPLE_MODELS, drop_unsafe_source_urls, rebuild_search_index
 
 
 class Command(BaseCommand):
@@ -26,8 +27,13 @@ class Command(BaseCommand):
                 "The archive already holds transcripts; import into an empty database "
                 "(after `migrate`) or pass --force."
             )
+        empty = not Transcript.objects.exists()
         try:
             with transaction.atomic():
+                if empty:
+                    # The people dataset loaded with the schema gives way to the archive's copy.
+                    for label in PEOPLE_MODELS:
+                        apps.get_model(label).objects.all().delete()
                 call_command("loaddata", path, verbosity=0)
                 dropped = drop_unsafe_source_urls()
         except Exception as error:  # loaddata raises many kinds; report one clear line

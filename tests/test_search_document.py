@@ -111,3 +111,24 @@ def test_check_index_on_postgres_finds_and_repairs_documents_with_stale_facts(se
     call_command("check_index", "--repair")
     document = TurnSearchDocument.objects.get(turn=turn)
     assert (document.published, document.position) == (True, 1)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the search vectors are written on PostgreSQL only"
+)
+def test_a_word_too_long_for_postgresql_is_left_out_and_the_rest_is_searchable():
+    turn = make_turn("Sanctions " + "x" * 3000 + " on the Minsk agreements.")
+    document = TurnSearchDocument.objects.get(turn=turn)
+    assert "minsk" in document.exact and "x" * 3000 not in document.exact
+
+
+def test_a_vector_keeps_under_postgresqls_limits():
+    from archive.search.engines.postgres_documents import tsvector
+
+    assert tsvector(["a" * 3000, "minsk"]) == "'minsk':2"
+    huge = tsvector([f"word{n}" for n in range(300_000)] + ["minsk"] * 500)
+    assert "'word0':1 " in huge and "'minsk'" not in huge  # the last words are left out
+    if connection.vendor == "postgresql":  # and PostgreSQL takes what is left
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT length(%s::tsvector)", [huge])
+            assert cursor.fetchone()[0] > 50_000

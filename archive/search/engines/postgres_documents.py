@@ -25,6 +25,8 @@ from archive.models import Turn, TurnSearchDocument
 from archive.search.analysis import ANALYSIS_VERSION, document_terms
 
 MAX_POSITION = 16383  # PostgreSQL's largest word position; later words share it
+MAX_LEXEME_BYTES = 2046  # a longer word is left out, as PostgreSQL's own parser leaves it out
+MAX_VECTOR_BYTES = 1_000_000  # under a tsvector's 1 MB: a longer turn's last words are left out
 BATCH = 500
 
 
@@ -34,11 +36,27 @@ def quote(term: str) -> str:
 
 
 def tsvector(terms: Sequence[str]) -> str:
-    """The tsvector literal of terms in order: each term with every position it stands at."""
+    """The tsvector literal of terms in order: each term with every position it stands at
+    (words too long for PostgreSQL left out; at most MAX_VECTOR_BYTES of them)."""
     positions: dict[str, list[str]] = {}
+    size = 0  # as PostgreSQL stores it: each lexeme, its entry (4 bytes) and positions (2 each)
     for position, term in enumerate(terms, start=1):
-        positions.setdefault(term, []).append(str(min(position, MAX_POSITION)))
-    return " ".join(f"{quote(term)}:{','.join(found[:256])}" for term, found in positions.items())
+        found = positions.get(term)
+        if found is None:
+            length = len(term.encode())
+            if length > MAX_LEXEME_BYTES:
+                continue
+            size += length + 8
+            found = positions[term] = []
+        elif len(found) >= 256:
+            continue
+        size += 2
+        if size > MAX_VECTOR_BYTES:
+            break
+        found.append(str(min(position, MAX_POSITION)))
+    return " ".join(
+        f"{quote(term)}:{','.join(found)}" for term, found in positions.items() if found
+    )
 
 
 def vectors_digest(text: str, language: str) -> str:

@@ -239,3 +239,33 @@ def white_house_files() -> list[Path]:
 
 def _sidecar(path: Path) -> dict:
     return json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+# --- Conformance: the standards' own validators ---------------------------------------------------
+
+STANDARDS = DATA_DIR / "standards"  # copies of the schemas (see its README.md)
+
+
+def akoma_ntoso_schema():
+    """The OASIS Akoma Ntoso 3.0 schema, read once (lxml resolves its import of xml.xsd)."""
+    global _AKOMA_NTOSO_SCHEMA
+    if _AKOMA_NTOSO_SCHEMA is None:
+        from lxml import etree
+
+        _AKOMA_NTOSO_SCHEMA = etree.XMLSchema(etree.parse(str(STANDARDS / "akomantoso30.xsd")))
+    return _AKOMA_NTOSO_SCHEMA
+
+
+_AKOMA_NTOSO_SCHEMA = None
+
+
+def assert_valid_akoma_ntoso(content: bytes):
+    """`content` parsed (it must be well-formed) and valid against the Akoma Ntoso schema,
+    identity constraints (unique eIds) included; the root element is returned."""
+    from lxml import etree
+
+    root = etree.fromstring(content)
+    schema = akoma_ntoso_schema()
+    errors = [] if schema.validate(root) else [str(error) for error in schema.error_log]
+    assert errors == [], "\n".join(errors[:20])
+    return root

@@ -269,3 +269,33 @@ def assert_valid_akoma_ntoso(content: bytes):
     errors = [] if schema.validate(root) else [str(error) for error in schema.error_log]
     assert errors == [], "\n".join(errors[:20])
     return root
+
+
+def assert_atom_essentials(content: bytes, client) -> dict:
+    """`content` read by feedparser as a well-formed Atom 1.0 feed holding what RFC 4287
+    requires (id, title, updated, an author for every entry; for each entry id, title, updated,
+    an alternate link), unique entry ids, and self and alternate links that answer 200 (followed
+    with the test client, on their path and query). The parsed feed is returned."""
+    from urllib.parse import urlsplit
+
+    import feedparser
+
+    feed = feedparser.parse(content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    for name in ("id", "title", "updated"):
+        assert feed.feed.get(name), f"the feed has no {name}"
+    links = {link.rel: link.href for link in feed.feed.links}
+    assert {"self", "alternate"} <= set(links), links
+    for rel in ("self", "alternate"):
+        address = urlsplit(links[rel])
+        answer = client.get(address.path, QUERY_STRING=address.query)
+        assert answer.status_code == 200, (rel, links[rel], answer.status_code)
+    ids = []
+    for entry in feed.entries:
+        for name in ("id", "title", "updated", "link"):
+            assert entry.get(name), f"an entry has no {name}: {entry.get('id')}"
+        assert entry.get("author") or feed.feed.get("author"), f"no author for {entry.id}"
+        ids.append(entry.id)
+    assert len(ids) == len(set(ids)), "entry ids repeat"
+    return feed

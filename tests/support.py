@@ -299,3 +299,55 @@ def assert_atom_essentials(content: bytes, client) -> dict:
         ids.append(entry.id)
     assert len(ids) == len(set(ids)), "entry ids repeat"
     return feed
+
+
+def parse_html_strictly(content: bytes):
+    """The page parsed by html5lib in strict mode (the WHATWG parsing algorithm; any parse
+    error, a stray end tag, a duplicate attribute, a missing doctype, raises) as an
+    ElementTree without namespaces."""
+    import html5lib
+
+    parser = html5lib.HTMLParser(
+        tree=html5lib.getTreeBuilder("etree"), strict=True, namespaceHTMLElements=False
+    )
+    return parser.parse(content)
+
+
+def heading_levels(tree) -> list[int]:
+    return [int(element.tag[1]) for element in tree.iter() if element.tag in HEADINGS]
+
+
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+LANDMARK_TAGS = {"nav": "navigation", "search": "search", "aside": "complementary"}
+
+
+def assert_headings_in_order(tree, page: str = "") -> None:
+    """One h1 first, and no level skipped on the way down (h1 then h3 is a jump)."""
+    levels = heading_levels(tree)
+    assert levels[:1] == [1], f"{page}: the first heading is not an h1: {levels}"
+    for before, after in itertools.pairwise(levels):
+        assert after <= before + 1, f"{page}: h{before} is followed by h{after}"
+
+
+def landmark_names(tree) -> dict[str, list[str]]:
+    """Navigation, search and complementary landmarks by role: the accessible name of each
+    (aria-label, or the text of what aria-labelledby names; "" for none)."""
+    texts = {element.get("id"): "".join(element.itertext()).strip() for element in tree.iter()}
+    found: dict[str, list[str]] = {}
+    for element in tree.iter():
+        role = element.get("role") or LANDMARK_TAGS.get(element.tag)
+        if role not in {"navigation", "search", "complementary"}:
+            continue
+        name = element.get("aria-label") or " ".join(
+            texts.get(ref, "") for ref in (element.get("aria-labelledby") or "").split()
+        )
+        found.setdefault(role, []).append(name.strip())
+    return found
+
+
+def assert_landmarks_distinguishable(tree, page: str = "") -> None:
+    """Where a page has two landmarks of one role, each has its own name (WAI-ARIA; axe's
+    landmark-unique rule)."""
+    for role, names in landmark_names(tree).items():
+        if len(names) > 1:
+            assert all(names) and len(set(names)) == len(names), f"{page}: {role} {names}"

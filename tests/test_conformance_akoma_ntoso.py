@@ -5,13 +5,17 @@ And the identifiers are permanent: from PARLEY_SITE_URL, never the request's Hos
 transcript was loaded. (The sample archive's exports: tests/test_conformance.py.)"""
 
 import datetime
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from lxml import etree
 
-from archive.akoma_ntoso import AKN_NS
-from archive.models import Speaker, Transcript
+from archive.akoma_ntoso import AKN_NS, akoma_ntoso
+from archive.models import Speaker, Transcript, Turn
 from tests.support import assert_valid_akoma_ntoso, make_speaker, make_transcript
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +136,30 @@ def test_a_journalist_and_an_official_with_the_same_name_are_two_persons(client)
     )
     root = export(client, transcript)
     assert len({s.get("by") for s in root.iterfind(".//akn:speech", AKN)}) == 2
+
+
+SLUGS = st.one_of(
+    st.sampled_from(["parley", "source", "unidentified-speaker", "dbsect_1", "role-x", "org-x"]),
+    st.from_regex(r"[-a-zA-Z0-9_]{1,12}", fullmatch=True),
+)
+TITLES = st.one_of(st.sampled_from(["", "X", "x", "2", "国务卿", "role-x"]), st.text(max_size=12))
+
+
+@hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(people=st.lists(st.tuples(SLUGS, TITLES), min_size=1, max_size=6, unique_by=lambda p: p[0]))
+def test_any_slugs_and_titles_give_unique_ids_by_construction(people):
+    """Unsaved objects, straight into the builder: whatever the speakers' slugs and titles,
+    the document is valid against the schema, so its eIds are unique."""
+    speakers = [
+        Speaker(pk=n, slug=slug, name=f"Person {n}", title=title)
+        for n, (slug, title) in enumerate(people, start=1)
+    ]
+    transcript = Transcript(title="T", slug="t", date=None, kind="interview", source_name="S")
+    transcript.created_at = datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC)
+    turns = [
+        Turn(transcript=transcript, position=n, speaker=speaker, label=speaker.slug, text="Yes.")
+        for n, speaker in enumerate(speakers, start=1)
+    ]
+    turns.append(Turn(transcript=transcript, position=len(turns) + 1, label="Q", text="Who?"))
+    tree = akoma_ntoso(transcript, turns, speakers, archive_url="http://localhost:8000/t/")
+    assert_valid_akoma_ntoso(ET.tostring(tree.getroot(), encoding="utf-8"))

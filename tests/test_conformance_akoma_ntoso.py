@@ -76,7 +76,7 @@ def test_roles_differing_only_in_case_or_slugified_to_nothing_get_their_own_ids(
 def test_control_characters_and_markup_anywhere_still_give_a_valid_document(client):
     speaker = make_speaker("Bad\x01 Name\x0b", title="Min\x02ister <b>")
     transcript = make_transcript(
-        "Title\x00 with \x1f controls & <tags>",
+        "Title\x01 with \x1f controls & <tags>",
         outlet="Out\x07let",
         location="Loc\x0cation",
         source_name="Source\x1b",

@@ -6,7 +6,7 @@ PORT ?= 8000
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: run serve install install-test sample migrate test test-sqlite test-postgres browser-deps lint format bench clean
+.PHONY: run serve install install-test sample migrate test test-sqlite test-postgres browser-deps axe lint format bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,7 +54,22 @@ browser-deps:
 			|| echo "Could not install $(BROWSER_PACKAGES): browser tests may be skipped."; \
 	else echo "chromium is not installed and cannot be installed here: browser tests will be skipped."; fi
 
-test: install-test browser-deps test-sqlite test-postgres
+# axe-core, the accessibility checker the browser tests run inside every page, from the npm
+# registry at the version tests/browser/package-lock.json pins (with its checksum). Node.js and
+# npm come from Debian when they are missing and this runs as root.
+AXE = tests/browser/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1 && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's npm for axe-core..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null) \
+			|| echo "Could not install npm."; \
+	fi
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm is not installed: the axe-core browser tests will be skipped."; fi
+
+test: install-test browser-deps axe test-sqlite test-postgres
 
 test-sqlite: install-test
 	@echo "== Test suite on SQLite + Whoosh =="
@@ -81,4 +96,4 @@ bench: install-test
 	$(PY) benchmarks/bench.py --turns 10000
 
 clean:
-	rm -rf var test-artifacts .pytest_cache
+	rm -rf var test-artifacts .pytest_cache tests/browser/node_modules

@@ -23,7 +23,10 @@ class ArchiveConfig(AppConfig):
     verbose_name = "Parley archive"
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
-        from archive import history  # noqa: F401  (registers the curated models with reversion)
+    def ready(self) -> None:
+        from archive import (
+            checks,  # noqa: F401  (registers the system checks)
+            history,  # noqa: F401  (registers the curated models with reversion)
+        )
 
         post_migrate.connect(load_people_after_migrate, sender=self)

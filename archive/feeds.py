@@ -1,5 +1,11 @@
 """Atom feeds: the latest transcripts, and the latest statements of a speaker, on a topic or
-matching any search. Only published transcripts ever appear."""
+matching any search. Only published transcripts ever appear.
+
+What RFC 4287 asks, each feed gives: an author (the archive, for every entry that names none of
+its own), a self link that answers (the search feed's with its query), and permanent ids made
+from settings.PARLEY_SITE_URL (archive.site), whatever Host the request came in on; the links a
+reader follows stay on the host they asked. A statement is its paragraphs as HTML content, one
+escaped <p> each."""
 
 from __future__ import annotations
 
@@ -10,8 +16,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from archive.models import Speaker, Topic, Transcript, Turn
+from archive.site import permanent_url
 from archive.views.exports import turns_for_hits
 from archive.xmlchars import xml_safe
 
@@ -36,6 +44,12 @@ class XmlSafeAtomFeed(Atom1Feed):
         super().add_item(*args, **kwargs)
         self.items[-1] = _xml_safe_values(self.items[-1])
 
+    def add_item_elements(self, handler, item) -> None:
+        """Django's Atom entry, and its `content` (HTML) when the feed gives one."""
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
 
 def _xml_safe_values(values: dict) -> dict:
     def safe(value):
@@ -48,10 +62,32 @@ def _xml_safe_values(values: dict) -> dict:
     return {key: safe(value) for key, value in values.items()}
 
 
-class TranscriptFeed(Feed):
+class ArchiveFeed(Feed):
+    """What every feed of the archive shares: Atom, the archive as author, a self link and an
+    id from the feed's own path (`feed_path`), entry ids from each item's permanent address."""
+
     feed_type = XmlSafeAtomFeed
+    author_name = "Parley"
+
+    def feed_path(self, obj) -> str:
+        raise NotImplementedError
+
+    def feed_url(self, obj) -> str:
+        return self.feed_path(obj)
+
+    def feed_guid(self, obj) -> str:
+        return permanent_url(self.feed_path(obj))
+
+    def item_guid(self, item) -> str:
+        return permanent_url(item.get_absolute_url())
+
+
+class TranscriptFeed(ArchiveFeed):
     title = "Parley: latest transcripts"
     subtitle = "Diplomatic interviews, briefings and remarks, as they are added to the archive."
+
+    def feed_path(self, obj) -> str:
+        return reverse("archive:transcript_feed")
 
     def link(self):
         return reverse("archive:transcript_list")
@@ -63,8 +99,12 @@ class TranscriptFeed(Feed):
         return transcript.title
 
     def item_description(self, transcript):
+        """The transcript's facts, as the HTML that Atom's summary is (escaped)."""
         parts = [transcript.get_kind_display(), transcript.outlet, transcript.location]
-        return " · ".join(part for part in parts if part)
+        return escape(" · ".join(part for part in parts if part))
+
+    def item_author_name(self, transcript):
+        return transcript.source_name or None
 
     def item_pubdate(self, transcript):
         return _as_datetime(transcript.date)
@@ -73,17 +113,19 @@ class TranscriptFeed(Feed):
         return transcript.updated_at
 
 
-class TurnFeed(Feed):
+class TurnFeed(ArchiveFeed):
     """Statements (turns) as feed entries: linked to their permalink, full text as content."""
-
-    feed_type = XmlSafeAtomFeed
 
     def item_title(self, turn):
         who = turn.speaker_name or "Statement"
         return f"{who} in “{turn.transcript.title}”"
 
     def item_description(self, turn):
-        return turn.text
+        return None  # no summary: the whole statement is the content
+
+    def item_extra_kwargs(self, turn):
+        """The statement as HTML content: a <p> per paragraph, the text escaped."""
+        return {"content": "".join(f"<p>{escape(text)}</p>" for text in turn.paragraphs)}
 
     def item_link(self, turn):
         return turn.get_absolute_url()
@@ -111,6 +153,9 @@ class SpeakerFeed(TurnFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Speaker.objects.public(), slug=slug)
 
+    def feed_path(self, speaker) -> str:
+        return reverse("archive:speaker_feed", args=[speaker.slug])
+
     def title(self, speaker):
         return f"Parley: statements by {speaker.name}"
 
@@ -124,6 +169,9 @@ class SpeakerFeed(TurnFeed):
 class TopicFeed(TurnFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Topic, slug=slug)
+
+    def feed_path(self, topic) -> str:
+        return reverse("archive:topic_feed", args=[topic.slug])
 
     def title(self, topic):
         return f"Parley: statements on {topic.name}"
@@ -148,6 +196,9 @@ class SearchFeed(TurnFeed):
         search_request.sort, search_request.page = "newest", 1
         search_request.per_page, search_request.facets = FEED_LENGTH, False
         return search_request
+
+    def feed_path(self, search_request) -> str:
+        return reverse("archive:search_feed") + search_request.querystring(sort="", page="")
 
     def title(self, search_request):
         return f"Parley: search for “{search_request.q or 'filtered statements'}”"

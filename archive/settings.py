@@ -7,6 +7,7 @@ Production: DATABASE_URL=postgres://..., DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJAN
 import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -39,6 +40,18 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+# The archive's public address, scheme and host: permanent identifiers (Atom ids, the Akoma
+# Ntoso export's FRBRalias) are made from it, never from the Host a request came in on, so they
+# stay the same whatever name or proxy the site is reached through. `check --deploy` warns when
+# production leaves it at this local default (archive/checks.py).
+PARLEY_SITE_URL_DEFAULT = "http://localhost:8000"
+PARLEY_SITE_URL = (os.environ.get("PARLEY_SITE_URL") or PARLEY_SITE_URL_DEFAULT).rstrip("/")
+_site = urlsplit(PARLEY_SITE_URL)
+if _site.scheme not in {"http", "https"} or not _site.netloc or _site.path or _site.query:
+    raise ImproperlyConfigured(
+        "PARLEY_SITE_URL must be the site's scheme and host, e.g. https://parley.example.org"
+    )
 
 DATA_DIR = Path(os.environ.get("PARLEY_DATA_DIR") or BASE_DIR / "var").resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)

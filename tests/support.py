@@ -249,3 +249,115 @@ def white_house_files() -> list[Path]:
 
 def _sidecar(path: Path) -> dict:
     return json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+# --- Conformance: the standards' own validators ---------------------------------------------------
+
+STANDARDS = DATA_DIR / "standards"  # copies of the schemas (see its README.md)
+
+
+def akoma_ntoso_schema():
+    """The OASIS Akoma Ntoso 3.0 schema, read once (lxml resolves its import of xml.xsd)."""
+    global _AKOMA_NTOSO_SCHEMA
+    if _AKOMA_NTOSO_SCHEMA is None:
+        from lxml import etree
+
+        _AKOMA_NTOSO_SCHEMA = etree.XMLSchema(etree.parse(str(STANDARDS / "akomantoso30.xsd")))
+    return _AKOMA_NTOSO_SCHEMA
+
+
+_AKOMA_NTOSO_SCHEMA = None
+
+
+def assert_valid_akoma_ntoso(content: bytes):
+    """`content` parsed (it must be well-formed) and valid against the Akoma Ntoso schema,
+    identity constraints (unique eIds) included; the root element is returned."""
+    from lxml import etree
+
+    root = etree.fromstring(content)
+    schema = akoma_ntoso_schema()
+    errors = [] if schema.validate(root) else [str(error) for error in schema.error_log]
+    assert errors == [], "\n".join(errors[:20])
+    return root
+
+
+def assert_atom_essentials(content: bytes, client) -> dict:
+    """`content` read by feedparser as a well-formed Atom 1.0 feed holding what RFC 4287
+    requires (id, title, updated, an author for every entry; for each entry id, title, updated,
+    an alternate link), unique entry ids, and self and alternate links that answer 200 (followed
+    with the test client, on their path and query). The parsed feed is returned."""
+    from urllib.parse import urlsplit
+
+    import feedparser
+
+    feed = feedparser.parse(content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    for name in ("id", "title", "updated"):
+        assert feed.feed.get(name), f"the feed has no {name}"
+    links = {link.rel: link.href for link in feed.feed.links}
+    assert {"self", "alternate"} <= set(links), links
+    for rel in ("self", "alternate"):
+        address = urlsplit(links[rel])
+        answer = client.get(address.path, QUERY_STRING=address.query)
+        assert answer.status_code == 200, (rel, links[rel], answer.status_code)
+    ids = []
+    for entry in feed.entries:
+        for name in ("id", "title", "updated", "link"):
+            assert entry.get(name), f"an entry has no {name}: {entry.get('id')}"
+        assert entry.get("author") or feed.feed.get("author"), f"no author for {entry.id}"
+        ids.append(entry.id)
+    assert len(ids) == len(set(ids)), "entry ids repeat"
+    return feed
+
+
+def parse_html_strictly(content: bytes):
+    """The page parsed by html5lib in strict mode (the WHATWG parsing algorithm; any parse
+    error, a stray end tag, a duplicate attribute, a missing doctype, raises) as an
+    ElementTree without namespaces."""
+    import html5lib
+
+    parser = html5lib.HTMLParser(
+        tree=html5lib.getTreeBuilder("etree"), strict=True, namespaceHTMLElements=False
+    )
+    return parser.parse(content)
+
+
+def heading_levels(tree) -> list[int]:
+    return [int(element.tag[1]) for element in tree.iter() if element.tag in HEADINGS]
+
+
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+LANDMARK_TAGS = {"nav": "navigation", "search": "search", "aside": "complementary"}
+
+
+def assert_headings_in_order(tree, page: str = "") -> None:
+    """One h1 first, and no level skipped on the way down (h1 then h3 is a jump)."""
+    levels = heading_levels(tree)
+    assert levels[:1] == [1], f"{page}: the first heading is not an h1: {levels}"
+    for before, after in itertools.pairwise(levels):
+        assert after <= before + 1, f"{page}: h{before} is followed by h{after}"
+
+
+def landmark_names(tree) -> dict[str, list[str]]:
+    """Navigation, search and complementary landmarks by role: the accessible name of each
+    (aria-label, or the text of what aria-labelledby names; "" for none)."""
+    texts = {element.get("id"): "".join(element.itertext()).strip() for element in tree.iter()}
+    found: dict[str, list[str]] = {}
+    for element in tree.iter():
+        role = element.get("role") or LANDMARK_TAGS.get(element.tag)
+        if role not in {"navigation", "search", "complementary"}:
+            continue
+        name = element.get("aria-label") or " ".join(
+            texts.get(ref, "") for ref in (element.get("aria-labelledby") or "").split()
+        )
+        found.setdefault(role, []).append(name.strip())
+    return found
+
+
+def assert_landmarks_distinguishable(tree, page: str = "") -> None:
+    """Where a page has two landmarks of one role, each has its own name (WAI-ARIA; axe's
+    landmark-unique rule)."""
+    for role, names in landmark_names(tree).items():
+        if len(names) > 1:
+            assert all(names) and len(set(names)) == len(names), f"{page}: {role} {names}"

@@ -23,7 +23,7 @@ def entries(response):
             "title": entry.findtext(f"{ATOM}title"),
             "link": entry.find(f"{ATOM}link").get("href"),
             "author": entry.findtext(f"{ATOM}author/{ATOM}name"),
-            "summary": entry.findtext(f"{ATOM}summary"),
+            "content": entry.findtext(f"{ATOM}content"),
         }
         for entry in feed.iter(f"{ATOM}entry")
     ]
@@ -76,7 +76,7 @@ def test_speaker_feed_lists_their_statements_newest_first(client, archive):
     ]
     assert found[0]["author"] == "Antony Blinken"
     assert found[0]["link"].startswith("http://testserver/turns/")
-    assert found[0]["summary"] == "Implement the Minsk agreements."
+    assert found[0]["content"] == "<p>Implement the Minsk agreements.</p>"
     assert client.get(reverse("archive:speaker_feed", args=["nobody"])).status_code == 404
 
 
@@ -85,7 +85,7 @@ def test_topic_feed_leaves_out_unpublished_and_rejected(client, archive):
     turn.topic_tags.update(rejected=True)
     found = entries(client.get(reverse("archive:topic_feed", args=["ukraine"])))
     assert len(found) == 3
-    assert not any("Hidden" in e["title"] or "off the record" in e["summary"] for e in found)
+    assert not any("Hidden" in e["title"] or "off the record" in e["content"] for e in found)
 
 
 def test_search_feed_runs_the_search_newest_first(client, archive):

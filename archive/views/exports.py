@@ -18,6 +18,7 @@ from archive import schemas
 from archive.akoma_ntoso import akoma_ntoso
 from archive.models import Speaker, Transcript, Turn
 from archive.search import SearchRequest, run_search
+from archive.site import permanent_url
 
 CSV_COLUMNS = [
     "transcript",
@@ -163,7 +164,7 @@ def export_akoma_ntoso(request, transcript: Transcript, turns: list[Turn]) -> Ht
         transcript,
         turns,
         Speaker.objects.participants_in(transcript),
-        archive_url=request.build_absolute_uri(transcript.get_absolute_url()),
+        archive_url=permanent_url(transcript.get_absolute_url()),
     )
     body = ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True)
     response = HttpResponse(body, content_type="application/akn+xml; charset=utf-8")

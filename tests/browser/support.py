@@ -20,6 +20,31 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 
 
+def sample_pages() -> dict[str, str]:
+    """A page of every kind over the sample archive, by name (screenshots are named after it)."""
+    from archive.models import Topic, Transcript, Turn
+
+    transcript = Transcript.objects.get(slug__contains="blinken")
+    turn = Turn.objects.get(transcript=transcript, position=4)
+    topic = Topic.objects.filter(turn_tags__rejected=False).first()
+    return {
+        "home": "/",
+        "transcripts": "/transcripts/",
+        "transcripts-2021": "/transcripts/?year=2021",
+        "transcript": transcript.get_absolute_url(),
+        "transcript-at-turn": f"{transcript.get_absolute_url()}#t4",
+        "turn": turn.get_absolute_url(),
+        "search": "/search/?q=%22Minsk+agreements%22",
+        "search-empty": "/search/",
+        "speakers": "/speakers/",
+        "speaker": "/speakers/antony-blinken/",
+        "topics": "/topics/",
+        "topic": topic.get_absolute_url(),
+        "api": "/api/",
+        "not-found": "/no-such-page/",
+    }
+
+
 class ConsoleWatcher:
     """Collects console errors, uncaught exceptions and failed requests of a page."""
 

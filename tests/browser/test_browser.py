@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import DESKTOP, PHONE, ConsoleWatcher, screenshot
+from tests.browser.support import DESKTOP, PHONE, ConsoleWatcher, sample_pages, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -165,45 +165,16 @@ def test_keyboard_reaches_the_content_first(page):
     assert page.url.endswith("#main")
 
 
-PAGES = {
-    "home": "/",
-    "transcripts": "/transcripts/",
-    "transcripts-2021": "/transcripts/?year=2021",
-    "transcript": "/transcripts/{transcript}/",
-    "transcript-at-turn": "/transcripts/{transcript}/#t4",
-    "turn": "{turn}",
-    "search": "/search/?q=%22Minsk+agreements%22",
-    "search-empty": "/search/",
-    "speakers": "/speakers/",
-    "speaker": "/speakers/antony-blinken/",
-    "topics": "/topics/",
-    "topic": "{topic}",
-    "api": "/api/",
-    "not-found": "/no-such-page/",
-}
-
-
 @pytest.mark.parametrize("width_name,viewport", [("desktop", DESKTOP), ("phone", PHONE)])
 def test_every_page_renders_cleanly_and_is_captured(browser, sample_site, width_name, viewport):
     """No console errors, no failed assets, no sideways scrolling; a screenshot of each page."""
-    from archive.models import Topic, Transcript, Turn
-
-    transcript = Transcript.objects.get(slug__contains="blinken")
-    turn = Turn.objects.get(transcript=transcript, position=4)
-    topic = Topic.objects.filter(turn_tags__rejected=False).first()
-    values = {
-        "transcript": transcript.slug,
-        "turn": turn.get_absolute_url(),
-        "topic": topic.get_absolute_url(),
-    }
-
     context = browser.new_context(viewport=viewport, base_url=sample_site.url)
     page = context.new_page()
     watcher = ConsoleWatcher(page)
     problems = []
     try:
-        for name, path in PAGES.items():
-            response = page.goto(path.format(**values))
+        for name, path in sample_pages().items():
+            response = page.goto(path)
             expected = 404 if name == "not-found" else 200
             if response is not None and response.status != expected:  # None: same page, new #
                 problems.append(f"{name}: HTTP {response.status}")

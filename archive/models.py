@@ -21,7 +21,7 @@ def unique_slug(
     model: type[models.Model], text: str, *, max_length: int = 80, exclude_pk=None
 ) -> str:
     """A slug for `text` that no other row of `model` uses yet ("blinken", "blinken-2", ...)."""
-    base = slugify(text, allow_unicode=False)[:max_length].strip("-") or "item"
+    base = cut_at_word(slugify(text, allow_unicode=False), max_length) or "item"
     candidate, n = base, 1
     others = model._default_manager.all()
     if exclude_pk is not None:
@@ -29,8 +29,17 @@ def unique_slug(
     while others.filter(slug=candidate).exists():
         n += 1
         suffix = f"-{n}"
-        candidate = f"{base[: max_length - len(suffix)]}{suffix}"
+        candidate = f"{cut_at_word(base, max_length - len(suffix))}{suffix}"
     return candidate
+
+
+def cut_at_word(slug: str, limit: int) -> str:
+    """`slug` in at most `limit` characters, cut between words ("-") rather than inside one,
+    unless a single word takes most of the room."""
+    if len(slug) <= limit:
+        return slug.strip("-")
+    cut = slug[: limit + 1].rfind("-")
+    return (slug[:cut] if cut > limit // 2 else slug[:limit]).strip("-")
 
 
 def validate_web_url(value: str) -> None:

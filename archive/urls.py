@@ -1,12 +1,14 @@
 """URL map: the public archive under the "archive" namespace, the admin, the API and feeds."""
 
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import URLPattern, include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from archive import api, feeds
-from archive.views import exports, pages, search, speakers, topics
+from archive.sitemaps import SITEMAPS
+from archive.views import exports, pages, search, site, speakers, topics
 
 
 def read_only(patterns: list) -> list:
@@ -43,6 +45,7 @@ public_patterns = [
             path("speakers/<slug:slug>/", speakers.speaker_detail, name="speaker_detail"),
             path("topics/", topics.topic_list, name="topic_list"),
             path("topics/<slug:slug>/", topics.topic_detail, name="topic_detail"),
+            path("about/", site.about, name="about"),
         ]
     ),
     path("feeds/", include(read_only(feeds.urlpatterns))),
@@ -51,5 +54,17 @@ public_patterns = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    *read_only(
+        [
+            path("robots.txt", site.robots_txt, name="robots_txt"),
+            path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+            path(
+                "sitemap-<section>.xml",
+                sitemap_views.sitemap,
+                {"sitemaps": SITEMAPS},
+                name="django.contrib.sitemaps.views.sitemap",
+            ),
+        ]
+    ),
     path("", include((public_patterns, "archive"))),
 ]

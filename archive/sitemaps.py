@@ -39,11 +39,7 @@ class TranscriptSitemap(Sitemap):
         return latest_transcript_change()
 
     def items(self):
-        return (
-            Transcript.objects.published()
-            .only("slug", "updated_at")
-            .order_by("pk")
-        )
+        return Transcript.objects.published().only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, transcript):
         return transcript.updated_at
@@ -92,4 +88,3 @@ SITEMAPS = {
     "speakers": SpeakerSitemap,
     "topics": TopicSitemap,
 }
-

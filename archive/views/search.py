@@ -1,6 +1,8 @@
 """The search page, /search/?q=… (the same search as CSV with ?format=csv, and with ?format=json
 as /api/search/ answers it)."""
 
+import datetime
+
 from django.shortcuts import render
 
 from archive.api import search_as_json
@@ -9,6 +11,15 @@ from archive.models import Topic, Transcript
 from archive.search import SORTS, SearchRequest, run_search
 from archive.search.page import archive_languages
 from archive.views.exports import search_csv_response
+
+
+def date_value(typed: str, understood: datetime.date | None) -> str:
+    """What a date input shows for the form's after/before: the date as the search understood
+    it (a year or a month given in the address is its first or last day), or nothing. A date
+    typed in the query (after:2021) stays in the query, not in the input."""
+    if not typed or understood is None:
+        return ""
+    return understood.isoformat()
 
 
 def search(request):
@@ -24,6 +35,8 @@ def search(request):
         {
             "page": page,
             "search": search_request,
+            "after_value": date_value(search_request.after, page.parsed.after),
+            "before_value": date_value(search_request.before, page.parsed.before),
             "sorts": SORTS,
             "topics": Topic.objects.values_list("slug", "name"),
             "kinds": Transcript.Kind.choices,

@@ -73,3 +73,28 @@ def search_page_links(page):
         else {"number": n, "querystring": page.request.querystring(page=n if n > 1 else "")}
         for n in page_window(page.page, page.num_pages)
     ]
+
+
+@register.simple_tag
+def timeline_links(page):
+    """The search page's chart controls: statements a month or a year, everyone together or
+    split by speaker; each a link to the same search drawn that way."""
+    request, timeline = page.request, page.timeline
+    links = []
+    for unit in ("month", "year"):
+        links.append(
+            {
+                "text": f"By {unit}",
+                "querystring": request.querystring(per=unit),
+                "current": timeline is not None and timeline.unit == unit,
+            }
+        )
+    for split, text in (("", "Everyone"), ("speaker", "By speaker")):
+        links.append(
+            {
+                "text": text,
+                "querystring": request.querystring(split=split),
+                "current": request.split == split,
+            }
+        )
+    return links

@@ -312,6 +312,19 @@ class TurnQuerySet(models.QuerySet):
         without the transcript's original text, which can be megabytes, once per turn)."""
         return self.select_related("speaker", "transcript").defer("transcript__original_text")
 
+    def around(self, turn: Turn, span: int) -> TurnQuerySet:
+        """The turns of `turn`'s transcript within `span` positions of it, in order, with their
+        speakers (the context a statement is read in: archive.exchanges)."""
+        return (
+            self.filter(
+                transcript_id=turn.transcript_id,
+                position__gte=turn.position - span,
+                position__lte=turn.position + span,
+            )
+            .select_related("speaker")
+            .order_by("position")
+        )
+
     def with_visible_tags(self) -> TurnQuerySet:
         """Prefetch each turn's visible topic tags (with their topics) as `visible_tags`."""
         return self.prefetch_related(

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from archive import api, feeds
 from archive.sitemaps import SITEMAPS
-from archive.views import exports, pages, search, site, speakers, topics
+from archive.views import citations, exports, pages, search, site, speakers, topics
 
 
 def read_only(patterns: list) -> list:
@@ -39,7 +39,13 @@ public_patterns = [
                 exports.transcript_export,
                 name="transcript_export",
             ),
+            path(
+                "transcripts/<slug:slug>/cite.<str:fmt>",
+                citations.transcript_citation,
+                name="transcript_citation",
+            ),
             path("turns/<str:key>/", pages.turn_detail, name="turn_detail"),
+            path("turns/<str:key>/cite.<str:fmt>", citations.turn_citation, name="turn_citation"),
             path("search/", search.search, name="search"),
             path("speakers/", speakers.speaker_list, name="speaker_list"),
             path("speakers/<slug:slug>/", speakers.speaker_detail, name="speaker_detail"),

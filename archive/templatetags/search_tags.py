@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import template
 
 from archive.charts import Timeline, chart_context, timeline_of_dates
@@ -98,3 +100,14 @@ def timeline_links(page):
             }
         )
     return links
+
+
+@register.filter
+def with_highlight(url: str, words: str) -> str:
+    """A "read in context" address that highlights `words` in the transcript (?hl=), the
+    fragment kept: /transcripts/x/#t4 -> /transcripts/x/?hl=minsk#t4."""
+    if not words:
+        return url
+    path, _, fragment = url.partition("#")
+    joiner = "&" if "?" in path else "?"
+    return f"{path}{joiner}{urlencode({'hl': words})}" + (f"#{fragment}" if fragment else "")

@@ -10,6 +10,7 @@ from archive.languages import name as language_name
 from archive.models import Topic, Transcript
 from archive.search import SORTS, SearchRequest, run_search
 from archive.search.page import archive_languages
+from archive.search.query import FILTER_NAMES
 from archive.views.exports import search_csv_response
 
 
@@ -36,6 +37,8 @@ def search(request):
             "page": page,
             "search": search_request,
             "after_value": date_value(search_request.after, page.parsed.after),
+            # The words to highlight when a result is read in context (filters left out).
+            "highlight": page.parsed.without(*FILTER_NAMES).to_text() if page.searched else "",
             "before_value": date_value(search_request.before, page.parsed.before),
             "sorts": SORTS,
             "topics": Topic.objects.values_list("slug", "name"),

@@ -34,8 +34,7 @@ def unique_slug(
 
 
 def cut_at_word(slug: str, limit: int) -> str:
-    """`slug` in at most `limit` characters, cut between words ("-") rather than inside one,
-    unless a single word takes most of the room."""
+    """`slug` in at most `limit` characters, cut between words rather than inside a word."""
     if len(slug) <= limit:
         return slug.strip("-")
     cut = slug[: limit + 1].rfind("-")
@@ -313,17 +312,10 @@ class TurnQuerySet(models.QuerySet):
         return self.select_related("speaker", "transcript").defer("transcript__original_text")
 
     def around(self, turn: Turn, span: int) -> TurnQuerySet:
-        """The turns of `turn`'s transcript within `span` positions of it, in order, with their
-        speakers (the context a statement is read in: archive.exchanges)."""
-        return (
-            self.filter(
-                transcript_id=turn.transcript_id,
-                position__gte=turn.position - span,
-                position__lte=turn.position + span,
-            )
-            .select_related("speaker")
-            .order_by("position")
-        )
+        """The turns within `span` positions of `turn`, in order, speakers selected."""
+        positions = (turn.position - span, turn.position + span)
+        turns = self.filter(transcript_id=turn.transcript_id, position__range=positions)
+        return turns.select_related("speaker").order_by("position")
 
     def with_visible_tags(self) -> TurnQuerySet:
         """Prefetch each turn's visible topic tags (with their topics) as `visible_tags`."""
@@ -598,3 +590,6 @@ class IndexTask(models.Model):
 
     def __str__(self) -> str:
         return f"index {self.scope} {self.object_id}"
+
+
+from archive.alerts.models import Alert, AlertDelivery  # noqa: E402, F401 (this app's models too)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from archive import api, feeds
 from archive.sitemaps import SITEMAPS
-from archive.views import citations, exports, pages, search, site, speakers, topics
+from archive.views import alerts, citations, exports, pages, search, site, speakers, topics
 
 
 def read_only(patterns: list) -> list:
@@ -55,6 +55,16 @@ public_patterns = [
         ]
     ),
     path("feeds/", include(read_only(feeds.urlpatterns))),
+    # Alerts take forms (POST), with Django's CSRF protection: archive.views.alerts.
+    path("alerts/new/search/", alerts.follow, {"target": "search"}, name="alert_follow_search"),
+    path(
+        "alerts/new/<str:target>/<slug:slug>/",
+        alerts.follow,
+        name="alert_follow",
+    ),
+    path("alerts/confirm/<str:token>/", alerts.confirm, name="alert_confirm"),
+    path("alerts/manage/<str:token>/", alerts.manage, name="alert_manage"),
+    path("alerts/unsubscribe/<str:token>/", alerts.unsubscribe, name="alert_unsubscribe"),
     path("api/", include(api.urlpatterns)),
 ]
 

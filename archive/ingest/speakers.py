@@ -303,6 +303,7 @@ def merge_speakers(keep: Speaker, others: Iterable[Speaker]) -> int:
         for alias in SpeakerAlias.objects.filter(speaker=other):
             alias.speaker = keep
             alias.save()
+        other.alerts.update(speaker=keep)  # who followed either follows the one kept
         for name in ("title", "organisation", "description"):
             if not getattr(keep, name) and getattr(other, name):
                 setattr(keep, name, getattr(other, name))

@@ -4,6 +4,7 @@ as /api/search/ answers it)."""
 import datetime
 
 from django.shortcuts import render
+from django.urls import reverse
 
 from archive.api import search_as_json
 from archive.languages import name as language_name
@@ -23,6 +24,23 @@ def date_value(typed: str, understood: datetime.date | None) -> str:
     return understood.isoformat()
 
 
+def follow_links(search_request, page) -> dict:
+    """The search's Atom feed, its email alert and its CSV and JSON, for the links above its
+    results (the same parameters, the page and the chart's left out)."""
+    if not page.searched:
+        return {}
+    querystring = search_request.querystring(page="", per="", split="")
+    plain = search_request.querystring(page="", per="", split="", sort="")
+    return {
+        "search_feed_url": reverse("archive:search_feed") + plain,
+        "search_alert_url": reverse("archive:alert_follow_search") + plain,
+        "search_exports": [
+            (reverse("archive:search") + querystring + "&format=csv", "CSV"),
+            (reverse("archive:search") + querystring + "&format=json", "JSON"),
+        ],
+    }
+
+
 def search(request):
     if request.GET.get("format") == "csv":
         return search_csv_response(request)
@@ -37,6 +55,7 @@ def search(request):
             "page": page,
             "search": search_request,
             "after_value": date_value(search_request.after, page.parsed.after),
+            **follow_links(search_request, page),
             # The words to highlight when a result is read in context (filters left out).
             "highlight": page.parsed.without(*FILTER_NAMES).to_text() if page.searched else "",
             "before_value": date_value(search_request.before, page.parsed.before),

@@ -22,7 +22,7 @@ HEIGHT = 210
 FONT_SIZE = 12
 CHAR_WIDTH = 7.2  # generous for 12px system-ui text: a label estimated wide never collides
 LABEL_GAP = 10
-MARGIN_TOP, MARGIN_RIGHT = 16, 10
+MARGIN_TOP, MARGIN_RIGHT, MARGIN_LEFT = 16, 10, 12
 MONTH_ROW, YEAR_ROW = 16, 31  # baselines of the x labels, under the axis
 MARGIN_BOTTOM = 38
 MAX_BAR_WIDTH = 36
@@ -208,7 +208,7 @@ def layout(timeline: Timeline, width: int, noun: str = "statement") -> dict:
     top = max((period.total for period in periods), default=0)
     ticks = nice_ticks(top)
     axis_max = ticks[-1]
-    left = MARGIN_TOP + text_width(str(axis_max))
+    left = MARGIN_LEFT + text_width(str(axis_max))
     plot_width = width - left - MARGIN_RIGHT
     plot_height = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
     baseline = MARGIN_TOP + plot_height

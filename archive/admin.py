@@ -22,6 +22,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from archive.alerts import admin as alerts_admin  # noqa: F401 (registers the alerts' admin)
 from archive.forms import ReassignLabelForm, TranscriptTextForm
 from archive.ingest.load import FAILED, SKIPPED, UNCHANGED, ingest_text
 from archive.ingest.speakers import merge_speakers, reassign_label

@@ -368,3 +368,19 @@ def test_an_alerts_search_finds_what_the_search_finds(django_capture_on_commit_c
         found = search_matches(request, Turn.objects.published().speech())
         assert {turn.pk for turn in found} == expected, q
         assert expected, q
+
+
+def test_a_curator_sees_the_alerts_and_can_stop_them(archive, client):
+    from tests.support import make_staff_user
+
+    alert = Alert.objects.create(email="x@example.org", target="search", query={"q": "minsk"})
+    make_staff_user()
+    client.login(username="curator", password="a-curator-password")
+    listing = client.get(reverse("admin:archive_alert_changelist")).content.decode()
+    assert "x@example.org" in listing and "statements matching “minsk”" in listing
+    client.post(
+        reverse("admin:archive_alert_changelist"),
+        {"action": "stop", "_selected_action": [alert.pk]},
+    )
+    alert.refresh_from_db()
+    assert alert.unsubscribed_at is not None

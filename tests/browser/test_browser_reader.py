@@ -164,3 +164,19 @@ def test_topic_and_speaker_charts_have_readable_axes(sized_page, name, url, sele
     figure.scroll_into_view_if_needed()
     assert_axes_are_readable(figure.locator("svg.chart__svg:visible"))
     chart_screenshot(figure, f"{name}-{page.width_name}")
+
+
+def test_browse_by_date_filters_come_before_the_list_on_a_phone(sized_page):
+    page = sized_page
+    page.goto("/transcripts/")
+    year = page.get_by_role("heading", name="Year").bounding_box()
+    first = page.locator(".transcript-item").first.bounding_box()
+    if page.width_name == "phone":
+        assert year["y"] < first["y"], "the filters are above the list"
+    else:
+        assert year["x"] > first["x"] + first["width"] / 2, "the filters are beside the list"
+    page.get_by_role("complementary", name="Browse transcripts").get_by_role(
+        "link", name=re.compile("^2022")
+    ).click()
+    page.wait_for_url(re.compile(r"year=2022"))
+    expect(page.get_by_role("heading", name="Month of 2022")).to_be_visible()

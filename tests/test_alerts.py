@@ -141,6 +141,17 @@ def test_the_follow_form_refuses_a_bad_address_and_an_empty_search(client, db, s
     assert smtp.messages == []
 
 
+def test_a_search_with_line_breaks_or_of_any_length_makes_a_one_line_subject(archive, client, smtp):
+    url = (
+        reverse("archive:alert_follow_search") + "?q=sanctions%0D%0ABcc:+x@example.org+" + "y" * 300
+    )
+    follow(client, url)
+    [message] = smtp.wait_for(1)
+    assert message["To"] == "reader@example.org" and message["Bcc"] is None
+    assert "\n" not in subject(message) and len(subject(message)) < 160
+    assert "statements matching “sanctions Bcc: x@example.org yyy" in subject(message)
+
+
 def test_the_form_answers_alike_for_known_addresses_and_sends_no_flood(archive, client, smtp):
     first = follow_search(client)
     again = follow_search(client)

@@ -134,12 +134,19 @@ class Alert(models.Model):
         return now - self.checked_at >= daily_every
 
 
+SEARCH_TEXT_LENGTH = 100  # a followed search in a mail's subject and on pages
+
+
 def search_text(query: dict) -> str:
-    """A followed search as one line: its query with the form's filters written in."""
+    """A followed search as one short line (a mail's subject has no line breaks): its query
+    with the form's filters written in."""
     parts = [query.get("q", "")]
     parts += [f"{name}:{query[name]}" for name in ("speaker", "topic", "kind", "lang", "after",
               "before") if query.get(name)]  # fmt: skip
-    return " ".join(part for part in parts if part).strip()
+    text = " ".join(" ".join(parts).split())
+    if len(text) > SEARCH_TEXT_LENGTH:
+        text = text[: SEARCH_TEXT_LENGTH - 1].rstrip() + "…"
+    return text
 
 
 class AlertDelivery(models.Model):

@@ -27,6 +27,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from reversion.admin import VersionAdmin
 
+from archive.alerts import admin as alerts_admin  # noqa: F401 (registers the alerts' admin)
 from archive.forms import (
     ReassignLabelForm,
     TranscriptTextForm,

@@ -337,6 +337,28 @@ def search_results(request, search_request: SearchRequest) -> dict:
             for name, values in found.facets.items()
         },
         "suggestions": [{"text": s.text, "query": s.querystring} for s in found.suggestions],
+        "timeline": timeline_data(found.timeline, search_request.split),
+    }
+
+
+def timeline_data(timeline, split: str) -> dict | None:
+    """A search's mentions over time (archive.charts.Timeline) in the Timeline shape."""
+    if timeline is None:
+        return None
+    return {
+        "unit": timeline.unit,
+        "split": split or None,
+        "series": [{"key": key, "label": label} for key, label in timeline.series]
+        if timeline.split
+        else [],
+        "periods": [
+            {
+                "period": period.key,
+                "count": period.total,
+                "series": dict(period.values) if timeline.split else None,
+            }
+            for period in timeline.periods
+        ],
     }
 
 

@@ -17,6 +17,7 @@ from pydantic import Field, model_validator
 
 from archive.schemas import SpeakerKind, TranscriptKind, TurnKind
 from archive.search import MAX_PAGE, SORTS, SearchRequest
+from archive.search.page import TIMELINE_SPLITS, TIMELINE_UNITS
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -180,6 +181,14 @@ class SearchParams(Schema):
         1, ge=1, le=MAX_PAGE, description=f"Page number, from 1 (at most {MAX_PAGE})."
     )
     page_size: PageSize = DEFAULT_PAGE_SIZE
+    per: Literal[TIMELINE_UNITS] = Field(
+        None,
+        description="The timeline's statements a month or a year (months for up to three "
+        "years of results, else years).",
+    )
+    split: Literal[TIMELINE_SPLITS] = Field(
+        None, description="Split the timeline's counts by speaker (the five with most, by name)."
+    )
 
     def search_request(self) -> SearchRequest:
         return SearchRequest(
@@ -192,4 +201,6 @@ class SearchParams(Schema):
             sort=self.sort,
             page=self.page,
             per_page=self.page_size,
+            per=self.per or "",
+            split=self.split or "",
         )

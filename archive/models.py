@@ -22,7 +22,7 @@ def unique_slug(
     model: type[models.Model], text: str, *, max_length: int = 80, exclude_pk=None
 ) -> str:
     """A slug for `text` that no other row of `model` uses yet ("blinken", "blinken-2", ...)."""
-    base = slugify(text, allow_unicode=False)[:max_length].strip("-") or "item"
+    base = cut_at_word(slugify(text, allow_unicode=False), max_length) or "item"
     candidate, n = base, 1
     others = model._default_manager.all()
     if exclude_pk is not None:
@@ -30,8 +30,16 @@ def unique_slug(
     while others.filter(slug=candidate).exists():
         n += 1
         suffix = f"-{n}"
-        candidate = f"{base[: max_length - len(suffix)]}{suffix}"
+        candidate = f"{cut_at_word(base, max_length - len(suffix))}{suffix}"
     return candidate
+
+
+def cut_at_word(slug: str, limit: int) -> str:
+    """`slug` in at most `limit` characters, cut between words rather than inside a word."""
+    if len(slug) <= limit:
+        return slug.strip("-")
+    cut = slug[: limit + 1].rfind("-")
+    return (slug[:cut] if cut > limit // 2 else slug[:limit]).strip("-")
 
 
 def validate_web_url(value: str) -> None:
@@ -349,6 +357,12 @@ class TurnQuerySet(models.QuerySet):
             "transcript__original_text"
         )
 
+    def around(self, turn: Turn, span: int) -> TurnQuerySet:
+        """The turns within `span` positions of `turn`, in order, speakers selected."""
+        positions = (turn.position - span, turn.position + span)
+        turns = self.filter(transcript_id=turn.transcript_id, position__range=positions)
+        return turns.select_related("speaker").order_by("position")
+
     def with_visible_tags(self) -> TurnQuerySet:
         """Prefetch each turn's visible topic tags (with their topics) as `visible_tags`."""
         return self.prefetch_related(
@@ -568,6 +582,7 @@ class TurnTopic(models.Model):
 
 # The search engines' own tables (archive/search/models.py): defined there, part of this app.
 # Offices, memberships, participants and label rules (archive/people/models.py) belong to this app.
+from archive.alerts.models import Alert, AlertDelivery  # noqa: E402, F401 (this app's models too)
 from archive.people.models import (  # noqa: E402, F401
     CuratorChange,
     LabelRule,

@@ -369,6 +369,33 @@ class Suggestion(Schema):
     query: str = Field(description="Its parameters, as a query string (?q=...).")
 
 
+class TimelineSeries(Schema):
+    """One series of a split timeline: a speaker (by slug), or "Others" together."""
+
+    key: str = Field(description='A speaker\'s slug, or "Others".')
+    label: str
+
+
+class TimelinePeriod(Schema):
+    """The statements found in one month or year."""
+
+    period: str = Field(description='"2021-12" (a month) or "2021" (a year).')
+    count: int = Field(ge=0)
+    series: dict[str, int] | None = Field(
+        None, description="With split=speaker: the count of each series (by key) in the period."
+    )
+
+
+class Timeline(Schema):
+    """Mentions over time: the statements found, a month or a year, from the first period with
+    any to the last (periods without any count 0)."""
+
+    unit: Literal["month", "year"]
+    split: Literal["speaker"] | None = Field(description="What the counts are split by, if any.")
+    series: list[TimelineSeries] = Field(description="The series of a split timeline.")
+    periods: list[TimelinePeriod]
+
+
 class SearchResults(Page):
     """A search: one page of hits, with what the query was understood as."""
 
@@ -383,6 +410,10 @@ class SearchResults(Page):
         description="Counts by speaker, topic, year and kind of transcript."
     )
     suggestions: list[Suggestion] = Field(description="Other searches, when nothing matched.")
+    timeline: Timeline | None = Field(
+        description="Mentions over time (statements a month or a year; `per`, `split`); null "
+        "when nothing was searched."
+    )
 
 
 # --- Transcript export and errors --------------------------------------------------------------

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.syndication",
+    "django.contrib.sitemaps",
     "haystack",
     "axes",
     "reversion",  # curators' change history (see README, "Curating in the admin")
@@ -211,6 +212,28 @@ HAYSTACK_CONNECTIONS = {
 HAYSTACK_SIGNAL_PROCESSOR = "archive.search.indexing.OnCommitSignalProcessor"
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+
+# PARLEY_SITE_URL (above) also makes the links in alert mails (sent by `send_alerts` from cron,
+# with no request to read the address from).
+# Where the About page and each statement's "Report a correction" link send readers.
+PARLEY_CORRECTIONS_EMAIL = os.environ.get("PARLEY_CORRECTIONS_EMAIL", "corrections@localhost")
+
+# Mail (alerts: confirmations and digests), with Django's own EMAIL_* settings from the
+# environment. Without EMAIL_HOST a development server prints mails on its console instead of
+# sending them; in production (DEBUG off) SMTP is always used.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Parley alerts <alerts@localhost>")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG and not os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
 
 # Production hardening (see README, "Production"): on when DEBUG is off.
 if not DEBUG:

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from archive.models import Topic, Turn, TurnTopic
-from archive.search.analysis import phrase_terms
+from archive.search.analysis import phrase_terms, stemmer, word_spans
 from archive.search.indexing import reindex_turns
 
 
@@ -45,6 +45,26 @@ class TopicMatcher:
     def matches(self, text: str, language: str = "en") -> bool:
         """Does the text (in `language`) hold one of the phrases, word for word?"""
         return self.matches_terms(phrase_terms(text, language), language)
+
+    def match_spans(self, text: str, language: str = "en") -> list[tuple[int, int]]:
+        """Where in `text` the phrases occur, word for word as matches() finds them: the
+        (start, end) character intervals of each occurrence, in order (for a snippet that
+        shows the phrase that caused the tag)."""
+        stem_word = stemmer(language)
+        spans = []
+        for start, end, word in word_spans(text):
+            if word.endswith("'s"):
+                word = word[:-2]
+            if word:
+                spans.append((start, end, stem_word(word)))
+        terms = [term for _, _, term in spans]
+        found = []
+        for phrase in self.terms(language):
+            size = len(phrase)
+            for i, term in enumerate(terms):
+                if term == phrase[0] and tuple(terms[i : i + size]) == phrase:
+                    found.append((spans[i][0], spans[i + size - 1][1]))
+        return sorted(found)
 
     def matches_terms(self, terms: list[str], language: str) -> bool:
         for phrase in self.terms(language):

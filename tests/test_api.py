@@ -260,8 +260,9 @@ def test_an_empty_parameter_is_refused_not_ignored(client, archive, name):
 
 def _probes(schema: dict) -> list[tuple[str, bool]]:
     """Values of a query parameter the document allows (True) and refuses (False)."""
-    if "enum" in schema:
-        return [(value, True) for value in schema["enum"]] + [("", False), ("nonsense", False)]
+    if "enum" in schema or "const" in schema:
+        values = schema.get("enum") or [schema["const"]]
+        return [(value, True) for value in values] + [("", False), ("nonsense", False)]
     if schema.get("type") == "integer":
         low, high = schema.get("minimum"), schema.get("maximum")
         probes = [("", False), ("x", False), ("1.5", False)]

@@ -86,10 +86,12 @@ def test_transcript_page_shows_every_turn_with_anchor_permalink_and_citation(cli
         if turn.kind == Turn.Kind.SPEECH:
             assert turn.get_absolute_url() in html
     assert html.count('class="citation"') == 4
+    # Each turn's citation in the Chicago style; every style is on the statement's page.
     assert (
-        "Antony Blinken, in “Secretary Blinken at Reuters NEXT”, Reuters, 3 December 2021." in html
+        "Blinken, Antony. “Answer in ‘Secretary Blinken at Reuters NEXT.’” Interview, Reuters, "
+        "Washington, D.C., December 3, 2021. U.S. Department of State." in html
     )
-    assert "http://testserver/turns/" in html
+    assert "Archived in Parley, http://testserver/turns/" in html
     assert "https://www.state.gov/secretary-blinken-at-reuters-next/" in html
     assert "<title>Secretary Blinken at Reuters NEXT (3 December 2021) · Parley</title>" in html
     assert 'property="og:title" content="Secretary Blinken at Reuters NEXT"' in html
@@ -157,8 +159,8 @@ def test_turn_permalink_shows_statement_citation_and_context_link(client, interv
     assert response.status_code == 200
     assert "The Minsk agreements matter." in html
     assert f'href="{interview.get_absolute_url()}#t2"' in html
-    assert 'class="citation"' in html
-    assert "Antony Blinken in “Secretary Blinken at Reuters NEXT”" in html
+    assert 'class="citation citation--full"' in html
+    assert "<title>Antony Blinken in “Secretary Blinken at Reuters NEXT” · Parley</title>" in html
 
 
 def test_unpublished_transcripts_are_not_found_and_not_listed(client, people):

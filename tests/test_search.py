@@ -59,7 +59,10 @@ def test_minsk_agreements_finds_exactly_turns_2_and_4_by_blinken(seed, client):
     response = client.get(reverse("archive:search"), {"q": '"Minsk agreements"'})
     html = response.content.decode()
     assert response.status_code == 200
-    assert f'href="{turn.get_context_url()}"' in html
+    # Read in context: the transcript at the turn, the searched words highlighted there.
+    transcript_url, anchor = turn.get_context_url().split("#")
+    assert f'href="{transcript_url}?hl=%22Minsk+agreements%22#{anchor}"' in html
+    assert f'href="{turn.get_absolute_url()}"' in html
     assert "<mark>Minsk agreements</mark>" in html
 
 

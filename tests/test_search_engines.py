@@ -232,11 +232,12 @@ class Recorder:
         self.engine = engine
         self.query: EngineQuery | None = None
         self.facets: dict = {}
+        self.timeline: list = []
 
     def search(self, query: EngineQuery):
         result = self.engine.search(query)
         if self.query is None:  # the search itself, not a spelling correction's trial
-            self.query, self.facets = query, result.facets
+            self.query, self.facets, self.timeline = query, result.facets, result.timeline
         return result
 
     def suggest_spelling(self, words):
@@ -359,6 +360,12 @@ def expected_facets(found: list[Document], limit: int = 12) -> dict[str, list[tu
     return facets
 
 
+def expected_timeline(found: list[Document]) -> list[tuple[str, str, int]]:
+    """Mentions over time: the dated turns found, by month and speaker."""
+    counts = Counter((f"{d.date:%Y-%m}", d.speaker) for d in found if d.date)
+    return sorted((month, speaker, n) for (month, speaker), n in counts.items())
+
+
 def non_empty(facets: dict) -> dict:
     return {name: values for name, values in facets.items() if values}
 
@@ -466,6 +473,7 @@ def test_the_engine_finds_what_the_query_language_promises(engine, q):
     assert page.total == len(found)
     if recorder.query is not None:
         assert non_empty(recorder.facets) == non_empty(expected_facets(found))
+        assert sorted(recorder.timeline) == expected_timeline(found)
 
 
 def test_the_battery_covers_every_feature_with_hits(archive):

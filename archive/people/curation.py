@@ -175,6 +175,7 @@ def _merge(keep: Speaker, others: list[Speaker]) -> int:
             participant.save()
         for other in others:
             other.aliases.update(speaker=keep)
+            other.alerts.update(speaker=keep)  # who followed either follows the one kept
             held = set(keep.memberships.values_list("post_id", "start_date"))
             for membership in other.memberships.all():
                 if (membership.post_id, membership.start_date) in held:

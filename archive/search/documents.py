@@ -39,6 +39,15 @@ def order_key(day: date | None, position: int = 0) -> int:
     return (day.toordinal() - _EPOCH) * 10000 + min(position, 9999)
 
 
+def month_of_order(order: int) -> str:
+    """The month ("2021-12") of an order_key(), "" for an undated turn."""
+    days = order // 10000
+    if days <= 0:
+        return ""
+    day = date.fromordinal(days + _EPOCH)
+    return f"{day.year:04d}-{day.month:02d}"
+
+
 def turn_document(turn: Turn) -> dict:
     """A turn's search document: its text, and every fact a result shows or a filter, a facet or
     a sort needs. `turn` comes from searchable() (visible_tags prefetched)."""

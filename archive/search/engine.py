@@ -25,6 +25,7 @@ the query language):
     sort            "relevance", "newest" or "oldest" (newest: transcript date, then position)
     offset, limit   the slice of hits wanted
     facets          whether to count facet values over all matching turns
+    timeline        whether to count all matching turns by month and speaker
 
 A query with no clauses but some filter lists every turn the filters allow. Only what
 archive.search.documents calls searchable (speech turns of published transcripts) may ever be
@@ -33,8 +34,10 @@ returned or counted.
 `EngineResult` carries `total`, `hits` (the slice, as `Hit`s, no database query per hit),
 `facets` ({"speaker": [(slug, count)], "topic": [...], "year": [("2021", count)], "kind": [...],
 "language": [("zh", count)]},
-most frequent first), `notes` (for the reader) and `approximate` (the total and facet counts are
-estimates). `Hit.snippet` is safe HTML made by archive.search.snippets.build_snippet.
+most frequent first), `timeline` (when asked: [("2021-12", speaker slug or "", count)] for every
+month and speaker with matching turns of dated transcripts; an engine that cannot count by
+month may give years, "2021"), `notes` (for the reader) and `approximate` (the total, facet and
+timeline counts are estimates). `Hit.snippet` is safe HTML made by archive.search.snippets.build_snippet.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ class EngineQuery:
     limit: int = PER_PAGE
     facets: bool = True
     facet_limit: int = 12
+    timeline: bool = False
 
     @property
     def has_filters(self) -> bool:
@@ -138,7 +142,11 @@ class EngineResult:
     hits: list[Hit] = field(default_factory=list)
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    approximate: bool = False  # total and facet counts are estimates (a very common query)
+    approximate: bool = False
+    # (month "2021-12" or year "2021", speaker slug or "", count), when EngineQuery.timeline
+    timeline: list[tuple[str, str, int]] = field(
+        default_factory=list
+    )  # total and facet counts are estimates (a very common query)
 
 
 class IndexReport:

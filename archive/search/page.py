@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.utils.text import slugify
 
+from archive.charts import Timeline, build_timeline
 from archive.languages import code_for as language_code
 from archive.languages import name as language_name
 from archive.models import Speaker, Topic, Transcript
@@ -38,6 +39,9 @@ from archive.search.query import FILTER_NAMES, LIST_FILTERS, ParsedQuery, merge_
 log = logging.getLogger(__name__)
 
 SORTS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
+TIMELINE_UNITS = ("month", "year")  # mentions over time: statements a month or a year ("": either)
+TIMELINE_SPLITS = ("speaker",)  # and split by speaker
+TIMELINE_SERIES = 5  # speakers named in a split timeline; the others are summed
 MAX_PAGE = 500  # deeper pages cost the engine much and help nobody
 FACET_TITLES = {
     "speaker": "Speaker",
@@ -65,7 +69,9 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = PER_PAGE
-    facets: bool = True
+    facets: bool = True  # and the timeline (mentions over time)
+    per: str = ""  # the timeline's unit: "month", "year", or "" (months for up to three years)
+    split: str = ""  # "speaker": the timeline split by speaker
 
     @classmethod
     def from_querydict(cls, data) -> SearchRequest:
@@ -88,6 +94,8 @@ class SearchRequest:
             before=one("before"),
             sort=sort if sort in SORTS else "relevance",
             page=min(max(page, 1), MAX_PAGE),
+            per=one("per") if one("per") in TIMELINE_UNITS else "",
+            split=one("split") if one("split") in TIMELINE_SPLITS else "",
         )
 
     def params(self, **changes) -> dict[str, str]:
@@ -101,6 +109,8 @@ class SearchRequest:
             "after": self.after,
             "before": self.before,
             "sort": "" if self.sort == "relevance" else self.sort,
+            "per": self.per,
+            "split": self.split,
             "page": "" if self.page == 1 else str(self.page),
         }
         values.update({k: ("" if v is None else str(v)) for k, v in changes.items()})
@@ -140,6 +150,7 @@ class SearchPage:
     active_filters: list[Suggestion] = field(default_factory=list)  # text + query without it
     searched: bool = False  # false when there was nothing to search for
     failed: bool = False
+    timeline: Timeline | None = None  # mentions over time (archive.charts), with the facets
 
     @property
     def has_previous(self) -> bool:
@@ -388,6 +399,7 @@ def run_search(request: SearchRequest, *, engine: SearchEngine | None = None) ->
         offset=(request.page - 1) * request.per_page,
         limit=request.per_page,
         facets=request.facets,
+        timeline=request.facets,
     )
     if not impossible:
         try:
@@ -409,11 +421,27 @@ def run_search(request: SearchRequest, *, engine: SearchEngine | None = None) ->
         page.total_is_estimate = result.approximate
         page.notes.extend(n for n in result.notes if n not in page.notes)
         page.facets = _facet_values(request, parsed, result.facets)
+        if request.facets:
+            page.timeline = _timeline(request, result.timeline)
     page.page = request.page
     page.num_pages = min(MAX_PAGE, -(-page.total // request.per_page)) if page.total else 0
     if page.total == 0:
         page.suggestions = _suggestions(request, parsed, engine, None if impossible else query)
     return page
+
+
+def _timeline(request: SearchRequest, rows: list[tuple[str, str, int]]) -> Timeline:
+    """Mentions over time: statements a month or a year, split by speaker when asked (the
+    TIMELINE_SERIES speakers with most, by name; the others together)."""
+    if request.split != "speaker":
+        return build_timeline(rows, unit=request.per or "auto")
+    slugs = {slug for _, slug, _ in rows if slug}
+    # Placeholders ("Questioner, press briefing (7 Jun 2021)") are nobody to name: with the others.
+    names = dict(Speaker.objects.named().filter(slug__in=slugs).values_list("slug", "name"))
+    rows = [(period, slug if slug in names else "", count) for period, slug, count in rows]
+    return build_timeline(
+        rows, unit=request.per or "auto", series_labels=names, max_series=TIMELINE_SERIES
+    )
 
 
 def _counter(engine: SearchEngine, query: EngineQuery | None):

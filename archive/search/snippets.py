@@ -133,10 +133,27 @@ def build_snippet(
     """An extract of `text` around the best cluster of matches, escaped, matches in <mark>."""
     text = text or ""
     found = list(word_spans(text))
+    marked = _marked([word for _, _, word in found], _Wanted.of(clauses, language))
+    return _snippet(text, found, marked, length)
+
+
+def snippet_marking(
+    text: str, intervals: Sequence[tuple[int, int]], length: int = SNIPPET_LENGTH
+) -> SafeString:
+    """An extract of `text` around the words inside `intervals` (character positions found by
+    another matcher: the phrase a topic was tagged by), escaped, those words in <mark>."""
+    text = text or ""
+    found = list(word_spans(text))
+    marked = [any(a <= start and end <= b for a, b in intervals) for start, end, _ in found]
+    return _snippet(text, found, marked, length)
+
+
+def _snippet(
+    text: str, found: list[tuple[int, int, str]], marked: list[bool], length: int
+) -> SafeString:
     if not found:
         return mark_safe(html.escape(text[:length]))
     spans = [(start, end) for start, end, _ in found]
-    marked = _marked([word for _, _, word in found], _Wanted.of(clauses, language))
     # Choose the window (by characters) holding the most marked words.
     hits = [i for i, m in enumerate(marked) if m]
     start_char = 0

@@ -1,86 +1,23 @@
-"""Template tags for the search, speaker and topic pages: charts drawn on the server as SVG."""
+"""Template tags for the search, speaker and topic pages: charts drawn on the server as SVG
+(archive.charts lays them out), numbered pages, and a dictionary lookup for tables."""
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Sequence
+from urllib.parse import urlencode
 
 from django import template
 
+from archive.charts import Timeline, chart_context, timeline_of_dates
+
 register = template.Library()
 
-CHART_WIDTH = 640
-CHART_HEIGHT = 160
-MAX_MONTHS = 36  # beyond three years, a bar per year reads better than a bar per month
 
-
-def time_buckets(
-    rows: Sequence[tuple[datetime.date, int]],
-) -> tuple[list[tuple[str, str, int]], str]:
-    """Monthly counts as bars with no gaps: [(short label, long label, count)], and the unit."""
-    rows = [(day, count) for day, count in rows if day]
-    if not rows:
-        return [], "month"
-    counts: dict[tuple[int, int], int] = {}
-    for day, count in rows:
-        key = (day.year, day.month)
-        counts[key] = counts.get(key, 0) + count
-    first, last = min(counts), max(counts)
-    span = (last[0] - first[0]) * 12 + last[1] - first[1] + 1
-    if span > MAX_MONTHS:
-        years: dict[int, int] = {}
-        for (year, _), count in counts.items():
-            years[year] = years.get(year, 0) + count
-        return [
-            (str(year), str(year), years.get(year, 0)) for year in range(first[0], last[0] + 1)
-        ], "year"
-    bars = []
-    year, month = first
-    for _ in range(span):
-        day = datetime.date(year, month, 1)
-        bars.append((day.strftime("%b %y"), day.strftime("%B %Y"), counts.get((year, month), 0)))
-        month += 1
-        if month > 12:
-            year, month = year + 1, 1
-    return bars, "month"
-
-
-@register.inclusion_tag("archive/includes/_search_chart.html")
-def timeline_chart(rows, title: str, noun: str = "mention"):
-    """A bar chart of counts over time, with a text equivalent for screen readers."""
-    bars, unit = time_buckets(rows or [])
-    top = max((count for _, _, count in bars), default=0) or 1
-    slot = CHART_WIDTH / max(len(bars), 1)
-    width = max(2.0, slot * 0.8)
-    plot = CHART_HEIGHT - 30
-    drawn = []
-    every = max(1, len(bars) // 12)  # label at most about a dozen bars
-    for i, (short, long, count) in enumerate(bars):
-        height = plot * count / top
-        drawn.append(
-            {
-                "x": round(i * slot + (slot - width) / 2, 1),
-                "y": round(plot - height + 10, 1),
-                "width": round(width, 1),
-                "height": round(height, 1),
-                "label": short if i % every == 0 else "",
-                "label_x": round(i * slot + slot / 2, 1),
-                "title": f"{long}: {count} {noun}{'' if count == 1 else 's'}",
-                "count": count,
-            }
-        )
-    return {
-        "bars": drawn,
-        "title": title,
-        "unit": unit,
-        "total": sum(count for _, _, count in bars),
-        "top": top,
-        "noun": noun,
-        "width": CHART_WIDTH,
-        "height": CHART_HEIGHT,
-        "axis_y": CHART_HEIGHT - 20,
-        "label_y": CHART_HEIGHT - 5,
-    }
+@register.inclusion_tag("archive/includes/_chart.html")
+def timeline_chart(rows, title: str, noun: str = "mention", sidebar: bool = False):
+    """A bar chart over time with its axes and a table of its figures: `rows` is a
+    archive.charts.Timeline, or (first day of a month, count) pairs."""
+    timeline = rows if isinstance(rows, Timeline) else timeline_of_dates(rows or [])
+    return chart_context(timeline, title, noun, sidebar=sidebar)
 
 
 @register.inclusion_tag("archive/includes/_search_bars.html")
@@ -98,3 +35,79 @@ def ranking_chart(values, title: str):
             }
         )
     return {"rows": rows, "title": title, "height": len(rows) * 26}
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key], or None: `{{ period.values|get_item:serie.key }}`."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+def page_window(current: int, last: int, around: int = 2) -> list[int | None]:
+    """Page numbers to link: the first, the last, and `around` either side of the current one;
+    None where numbers are skipped (1 … 4 5 [6] 7 8 … 20)."""
+    shown = {1, last, *range(current - around, current + around + 1)}
+    numbers = sorted(n for n in shown if 1 <= n <= last)
+    window: list[int | None] = []
+    for n in numbers:
+        if window and n - window[-1] == 2:
+            window.append(n - 1)  # a gap of one page: show it rather than "…"
+        elif window and n - window[-1] > 2:
+            window.append(None)
+        window.append(n)
+    return window
+
+
+@register.simple_tag
+def page_numbers(current, last):
+    return page_window(int(current), int(last))
+
+
+@register.simple_tag
+def search_page_links(page):
+    """The numbered pages of a archive.search.SearchPage: [{"number", "querystring"} or None]."""
+    return [
+        None
+        if n is None
+        else {"number": n, "querystring": page.request.querystring(page=n if n > 1 else "")}
+        for n in page_window(page.page, page.num_pages)
+    ]
+
+
+@register.simple_tag
+def timeline_links(page):
+    """The search page's chart controls: statements a month or a year, everyone together or
+    split by speaker; each a link to the same search drawn that way."""
+    request, timeline = page.request, page.timeline
+    links = []
+    for unit in ("month", "year"):
+        links.append(
+            {
+                "text": f"By {unit}",
+                "querystring": request.querystring(per=unit),
+                "current": timeline is not None and timeline.unit == unit,
+            }
+        )
+    for split, text in (("", "Everyone"), ("speaker", "By speaker")):
+        links.append(
+            {
+                "text": text,
+                "querystring": request.querystring(split=split),
+                "current": request.split == split,
+            }
+        )
+    return links
+
+
+@register.filter
+def with_highlight(url: str, words: str) -> str:
+    """A "read in context" address that highlights `words` in the transcript (?hl=), the
+    fragment kept: /transcripts/x/#t4 -> /transcripts/x/?hl=minsk#t4."""
+    if not words:
+        return url
+    path, _, fragment = url.partition("#")
+    joiner = "&" if "?" in path else "?"
+    return f"{path}{joiner}{urlencode({'hl': words})}" + (f"#{fragment}" if fragment else "")

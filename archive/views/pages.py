@@ -6,15 +6,19 @@ in no list and adds to no count.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
+from archive.exchanges import exchange_of
 from archive.filters import TranscriptPageFilters
 from archive.models import Participant, Speaker, Topic, Transcript, Turn
 from archive.search.query import parse_query
 from archive.search.snippets import highlight, text_matches
+from archive.views.citations import citation_context, transcript_work, turn_work
 
 TRANSCRIPTS_PER_PAGE = 25
 MONTH_NAMES = [
@@ -115,9 +119,14 @@ def transcript_list(request):
 
 def _prepare_turn(turn: Turn, clauses=()) -> Turn:
     """Attach what the turn partial shows: paragraphs split into plain text, stage directions
-    and the words that match `clauses` (archive.search.snippets.highlight), to be marked."""
+    and the words that match `clauses` (archive.search.snippets.highlight, in the turn's
+    language), to be marked."""
+    language = turn.text_language
     turn.display_paragraphs = [
-        [{"stage": is_stage, "pieces": highlight(text, clauses)} for text, is_stage in paragraph]
+        [
+            {"stage": is_stage, "pieces": highlight(text, clauses, language)}
+            for text, is_stage in paragraph
+        ]
         for paragraph in turn.paragraph_parts()
     ]
     return turn
@@ -146,20 +155,39 @@ def _neighbours(transcript: Transcript) -> tuple[Transcript | None, Transcript |
 
 
 def transcript_detail(request, slug):
-    """The whole transcript, every turn anchored; `?q=` keeps only the turns that match the
-    words and phrases of the query as a search would (archive.search.snippets), highlighted."""
+    """The whole transcript, every turn anchored. `?q=` keeps only the turns that match the
+    words and phrases of the query as a search would (archive.search.snippets), highlighted;
+    `?hl=` ("read in context" from a search) keeps every turn and highlights the matches, each
+    matching turn linked to the previous and next match."""
     transcript = get_object_or_404(Transcript.objects.published(), slug=slug)
     turns = list(
         transcript.turns.select_related("speaker", "participant__speaker")
         .with_visible_tags()
         .order_by("position")
     )
+    for turn in turns:
+        turn.transcript = transcript  # its language, without a query per turn
 
     query = request.GET.get("q", "").strip()[:200]
-    clauses = parse_query(query).clauses
-    shown = [turn for turn in turns if text_matches(turn.text, clauses)] if clauses else turns
+    highlighted = "" if query else request.GET.get("hl", "").strip()[:200]
+    clauses = parse_query(query or highlighted).clauses
+    matching = [
+        turn
+        for turn in turns
+        if clauses
+        and turn.kind == Turn.Kind.SPEECH
+        and text_matches(turn.text, clauses, turn.text_language)
+    ]
+    shown = matching if query else turns
     for turn in shown:
         _prepare_turn(turn, clauses)
+    if highlighted:
+        for number, turn in enumerate(matching):
+            turn.match = {
+                "number": number + 1,
+                "previous": matching[number - 1] if number else None,
+                "next": matching[number + 1] if number + 1 < len(matching) else None,
+            }
 
     previous, following = _neighbours(transcript)
     context = {
@@ -169,9 +197,15 @@ def transcript_detail(request, slug):
         # Everyone who speaks, people and roles, with their role in it ("Reporter, Reuters").
         "participants": Participant.objects.of_transcripts([transcript.pk]).get(transcript.pk, []),
         "query": query,
+        "highlighted": highlighted if clauses else "",
+        "matches": matching,
         "previous_transcript": previous,
         "next_transcript": following,
         "export_formats": EXPORT_LINKS,
+        **citation_context(
+            transcript_work(request, transcript),
+            reverse("archive:transcript_citation", args=[transcript.slug, "__fmt__"]),
+        ),
     }
     return render(request, "archive/transcript_detail.html", context)
 
@@ -180,17 +214,28 @@ EXPORT_LINKS = [("json", "JSON"), ("csv", "CSV"), ("txt", "Plain text"), ("xml",
 
 
 def turn_detail(request, key):
-    """One statement alone: its text, its citation and the way back into its transcript."""
+    """One statement with the question it answers (or a question with its answers), the
+    statements either side, its citations and the way back into its transcript."""
     turn = get_object_or_404(
         Turn.objects.published().for_listing().with_visible_tags(),
         key=key,
     )
     _prepare_turn(turn)
-    siblings = Turn.objects.filter(transcript=turn.transcript).only("key", "position")
+    exchange = exchange_of(turn)
+    for other in (exchange.question, *exchange.answers):
+        if other is not None:
+            other.transcript = turn.transcript
+            _prepare_turn(other)
+    work = turn_work(request, turn)
     context = {
         "turn": turn,
         "transcript": turn.transcript,
-        "previous_turn": siblings.filter(position__lt=turn.position).order_by("-position").first(),
-        "next_turn": siblings.filter(position__gt=turn.position).order_by("position").first(),
+        "exchange": exchange,
+        "previous_turn": exchange.previous,
+        "next_turn": exchange.next,
+        "permalink": work.permalink,
+        "transcript_url": request.build_absolute_uri(turn.transcript.get_absolute_url()),
+        "corrections_email": settings.PARLEY_CORRECTIONS_EMAIL,
+        **citation_context(work, reverse("archive:turn_citation", args=[turn.key, "__fmt__"])),
     }
     return render(request, "archive/turn_detail.html", context)

@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, render
 
 from archive.models import Speaker, Topic, Turn
 from archive.search import build_snippet
-from archive.search.query import Clause, Term
+from archive.search.snippets import snippet_marking
+from archive.topics import TopicMatcher
 
 TURNS_PER_PAGE = 25
 
@@ -36,9 +37,12 @@ def topic_detail(request, slug):
     listed = tagged.filter(speaker__slug=speaker_slug) if selected else tagged
     listed = listed.for_listing().order_by("transcript__date", "transcript_id", "position")
     page_obj = Paginator(listed, TURNS_PER_PAGE).get_page(request.GET.get("page"))
-    phrases = (Clause(tuple(Term(phrase, phrase=True) for phrase in topic.phrase_list)),)
+    matcher = TopicMatcher.for_topic(topic)
     for turn in page_obj.object_list:
-        turn.snippet = build_snippet(turn.text, phrases if topic.phrase_list else ())
+        # The snippet shows the phrase that caused the tag, found as the tagger found it (in
+        # the turn's language); a curator's tag without a phrase shows the turn's beginning.
+        spans = matcher.match_spans(turn.text, turn.text_language) if matcher else []
+        turn.snippet = snippet_marking(turn.text, spans) if spans else build_snippet(turn.text, ())
     months = (
         listed.filter(transcript__date__isnull=False)
         .annotate(month=TruncMonth("transcript__date"))

@@ -1,5 +1,5 @@
 /* Parley: small progressive enhancements. Every page works without this file.
-   1. Copy-citation buttons inside each <details class="citation">.
+   1. Copy-citation buttons beside each citation (one per style on a statement's page).
    2. Mark the turn named by the URL fragment (.is-targeted, alongside CSS :target). */
 (function () {
   "use strict";
@@ -33,16 +33,18 @@
         return;
       }
       var button = document.createElement("button");
+      var style = citation.getAttribute("data-style");
+      var label = style ? "Copy " + style + " citation" : "Copy citation";
       button.type = "button";
       button.className = "copy-button";
-      button.textContent = "Copy citation";
+      button.textContent = label;
       button.addEventListener("click", function () {
         copyText(citation.textContent.trim()).then(
           function () {
             button.textContent = "Copied";
             button.setAttribute("data-copied", "");
             window.setTimeout(function () {
-              button.textContent = "Copy citation";
+              button.textContent = label;
               button.removeAttribute("data-copied");
             }, 2000);
           },

@@ -35,12 +35,15 @@ def sample_pages() -> dict[str, str]:
         "transcript-at-turn": f"{transcript.get_absolute_url()}#t4",
         "turn": turn.get_absolute_url(),
         "search": "/search/?q=%22Minsk+agreements%22",
+        "search-timeline-by-speaker": "/search/?q=Ukraine&split=speaker",
         "search-empty": "/search/",
         "speakers": "/speakers/",
         "speaker": "/speakers/antony-blinken/",
         "topics": "/topics/",
         "topic": topic.get_absolute_url(),
         "api": "/api/",
+        "about": "/about/",
+        "follow-search": "/alerts/new/search/?q=%22Minsk+agreements%22",
         "not-found": "/no-such-page/",
     }
 

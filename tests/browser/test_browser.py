@@ -26,7 +26,7 @@ def test_search_minsk_agreements_and_read_it_in_context(page):
     assert blinken.locator("mark").count() >= 2
 
     blinken.first.get_by_role("link", name=re.compile("Read in context")).click()
-    page.wait_for_url(re.compile(r"/transcripts/[\w-]+/#t\d+$"))
+    page.wait_for_url(re.compile(r"/transcripts/[\w-]+/\?hl=[^#]+#t\d+$"))
     fragment = page.url.rsplit("#", 1)[1]
     turn = page.locator(f"#{fragment}")
     assert "is-targeted" in turn.get_attribute("class")
@@ -34,6 +34,17 @@ def test_search_minsk_agreements_and_read_it_in_context(page):
     assert "Minsk agreements" in turn.inner_text()
     box, viewport = turn.bounding_box(), page.viewport_size
     assert 0 <= box["y"] < viewport["height"], "the targeted turn is scrolled into view"
+    assert box["y"] > viewport["height"] / 5, "with what led to it above, not at the very top"
+    # The searched words are highlighted in it, and the next match is a click away.
+    assert turn.locator("mark").first.inner_text() == "Minsk agreements"
+    matches = page.locator(".turn--match")
+    assert matches.count() == 2
+    first = matches.first
+    first.get_by_role("link", name="Next match →").click()
+    second = matches.nth(1)
+    assert second.evaluate("element => element.matches(':target')")
+    second.get_by_role("link", name="← Previous match").click()
+    assert first.evaluate("element => element.matches(':target')")
 
 
 def test_search_in_chinese_finds_the_press_conference_with_the_words_marked(page):
@@ -88,9 +99,9 @@ def test_transcript_page_copy_citation_and_find(page):
     expect(answer.get_by_role("button", name="Copied")).to_be_visible()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith(
-        "Antony Blinken, in “Secretary Antony J. Blinken at the Reuters NEXT Conference”"
+        "Blinken, Antony. “Answer in ‘Secretary Antony J. Blinken at the Reuters NEXT Conference.’”"
     )
-    assert "/turns/" in copied
+    assert "Archived in Parley, http" in copied and "/turns/" in copied
 
     page.get_by_label("Find in this transcript").fill("Normandy")
     page.get_by_role("button", name="Find").click()
@@ -149,7 +160,7 @@ def test_pages_work_without_javascript(browser, sample_site):
         assert turn.evaluate("element => element.matches(':target')")
         assert page.get_by_role("button", name="Copy citation").count() == 0
         turn.locator(".citation summary").click()
-        assert "Parley archive, http" in turn.locator(".citation__text").inner_text()
+        assert "Archived in Parley, http" in turn.locator(".citation__text").inner_text()
     finally:
         context.close()
 

@@ -77,6 +77,8 @@ class HaystackEngine:
         if query.facets:
             for _, field in FACET_FIELDS:
                 sqs = sqs.facet(field, limit=query.facet_limit)
+        elif query.timeline:
+            sqs = sqs.facet("year", limit=-1)
         total = sqs.count()
         hits = [
             hit_from_document(int(result.pk), result.get_stored_fields(), query.clauses)
@@ -87,7 +89,12 @@ class HaystackEngine:
             counts = sqs.facet_counts().get("fields", {})
             for ours, field in FACET_FIELDS:
                 facets[ours] = [(str(v), int(c)) for v, c in counts.get(field, []) if c]
-        return EngineResult(total=total, hits=hits, facets=facets)
+        timeline = []
+        if query.timeline:
+            # By year, from the year facet (months would need a facet of their own).
+            years = sqs.facet_counts().get("fields", {}).get("year", [])
+            timeline = [(str(year), "", int(count)) for year, count in years if year and count]
+        return EngineResult(total=total, hits=hits, facets=facets, timeline=timeline)
 
     def suggest_spelling(self, words: Sequence[str]) -> dict[str, list[str]]:
         return {}  # a backend's own spelling suggester is not wired in

@@ -234,6 +234,14 @@ FACETS = f"""
     ) AS languages)
 """
 NO_FACETS = "NULL::json, NULL::json, NULL::json, NULL::json, NULL::json"
+# The matches by month and speaker (EngineQuery.timeline).
+TIMELINE = f"""
+    (SELECT json_agg(json_build_array(counted.month, coalesce(speaker.slug, ''), counted.n)
+                     ORDER BY counted.month, speaker.slug COLLATE "C") FROM (
+        SELECT to_char(transcript_date, 'YYYY-MM') AS month, speaker_id, count(*) AS n
+        FROM matches WHERE transcript_date IS NOT NULL GROUP BY 1, 2
+    ) AS counted LEFT JOIN {Speaker._meta.db_table} AS speaker ON speaker.id = counted.speaker_id)
+"""
 
 
 def search_statement(matches_sql: str, query: EngineQuery, *, sample: str = "") -> str:
@@ -260,7 +268,8 @@ def search_statement(matches_sql: str, query: EngineQuery, *, sample: str = "") 
                 SELECT turn_id, rank, transcript_date, position FROM matches
                 ORDER BY {order} LIMIT %(page_limit)s OFFSET %(page_offset)s
             ) AS page),
-            {FACETS if query.facets else NO_FACETS}
+            {FACETS if query.facets else NO_FACETS},
+            {TIMELINE if query.timeline else "NULL::json"}
     """
 
 
@@ -298,6 +307,14 @@ class Estimate:
     scale: float  # documents per sampled document
     page: object  # the page from the sample (JSON), or None
     facet_rows: list
+    timeline_rows: object = None
+
+
+def _timeline(rows, scale: float = 1.0) -> list[tuple[str, str, int]]:
+    return [
+        (str(month), str(slug or ""), max(1, round(int(count) * scale)))
+        for month, slug, count in _json(rows)
+    ]
 
 
 def _facets(rows: Sequence, limit: int, scale: float = 1.0) -> dict[str, list[tuple[str, int]]]:
@@ -354,13 +371,14 @@ class PostgresEngine:
                 estimate = self._sampled(cursor, matches_sql, named, query, documents)
             if estimate is None or estimate.total <= APPROXIMATE_ABOVE:
                 cursor.execute(search_statement(matches_sql, query), named)
-                total, page, *facet_rows = cursor.fetchone()
+                total, page, *facet_rows, timeline_rows = cursor.fetchone()
                 if total <= APPROXIMATE_ABOVE:
                     return EngineResult(
                         total=total,
                         hits=self.hits(_ranked(page), query.clauses),
                         facets=_facets(facet_rows, query.facet_limit) if query.facets else {},
                         notes=text.notes,
+                        timeline=_timeline(timeline_rows),
                     )
                 estimate = estimate or self._sampled(cursor, matches_sql, named, query, documents)
             page = estimate.page
@@ -376,6 +394,7 @@ class PostgresEngine:
             else {},
             notes=text.notes,
             approximate=True,
+            timeline=_timeline(estimate.timeline_rows, estimate.scale),
         )
 
     @staticmethod
@@ -406,12 +425,14 @@ class PostgresEngine:
         percent = min(100.0, 100.0 * SAMPLE_DOCUMENTS / max(documents, 1))
         sample = f"TABLESAMPLE SYSTEM ({percent:.6f}) REPEATABLE ({SAMPLE_SEED})"
         cursor.execute(search_statement(matches_sql, query, sample=sample), named)
-        found, page, *facet_rows = cursor.fetchone()
+        found, page, *facet_rows, timeline_rows = cursor.fetchone()
         scale = 100.0 / percent
         # A page by relevance from the sample's best, while the sample holds the whole page; a
         # page by date (or a deep page) from the date index.
         covered = query.sort == "relevance" and query.offset + query.limit <= found
-        return Estimate(round(found * scale), scale, page if covered else None, facet_rows)
+        return Estimate(
+            round(found * scale), scale, page if covered else None, facet_rows, timeline_rows
+        )
 
     def hits(self, ranked: list[tuple[int, float]], clauses: Sequence[Clause]) -> list[Hit]:
         turns = searchable().in_bulk([turn_id for turn_id, _ in ranked])

@@ -38,7 +38,7 @@ from haystack.utils import get_identifier
 
 from archive.search import spelling
 from archive.search.analysis import analyse, query_alternatives
-from archive.search.documents import hit_from_document, order_key
+from archive.search.documents import hit_from_document, month_of_order, order_key
 from archive.search.engine import FACET_NAMES, EngineQuery, EngineResult
 from archive.search.engines.whoosh import lock
 from archive.search.engines.whoosh.schema import parley_fields
@@ -289,7 +289,23 @@ class ParleyWhooshBackend(WhooshSearchBackend):
                     ((slug, n) for slug, n in topic_counts if n),
                     key=lambda item: (-item[1], item[0]),
                 )[: query.facet_limit]
-        return EngineResult(total=len(matched), hits=hits, facets=facets, notes=notes)
+        timeline = self._timeline(cache, matched) if query.timeline else []
+        return EngineResult(
+            total=len(matched), hits=hits, facets=facets, notes=notes, timeline=timeline
+        )
+
+    @staticmethod
+    def _timeline(cache: _SearcherCache, matched: set[int]) -> list[tuple[str, str, int]]:
+        """Matching turns by month (from the sort order's day) and speaker."""
+        by_day = Counter(
+            (cache.order[docnum] // 10000, cache.speaker[docnum]) for docnum in matched
+        )
+        months: Counter = Counter()
+        for (days, speaker), count in by_day.items():
+            month = month_of_order(days * 10000)
+            if month:
+                months[(month, speaker or "")] += count
+        return [(month, speaker, count) for (month, speaker), count in sorted(months.items())]
 
     def _cache(self, searcher) -> _SearcherCache:
         cache = getattr(self._local, "cache", None)

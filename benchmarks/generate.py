@@ -4,8 +4,8 @@ The words come from a second-order Markov chain trained on the sample transcript
 so vocabulary, word frequencies and recurring phrases ("the United States", "Minsk agreements")
 look like real briefings. With `--mixed`, a tenth of the transcripts are in Chinese (characters
 from a chain trained on the sample archive's Chinese press conference) and a tenth in Russian
-(words from a chain trained on benchmarks/data/russian.txt, invented sentences). Turn lengths follow log-normal distributions (questions short, answers
-long); speakers are a fixed cast of officials and journalists; dates span 2009-2024.
+(words from a chain trained on benchmarks/russian_sample.txt, invented sentences). Turn lengths
+follow log-normal distributions (questions short, answers long); speakers are a fixed cast of officials and journalists; dates span 2009-2024.
 
     python benchmarks/generate.py --turns 100000 --out /tmp/parley-corpus-100k
     python benchmarks/generate.py --turns 100000 --mixed --out /tmp/parley-corpus-100k-mixed
@@ -171,7 +171,8 @@ def chinese_texts() -> list[str]:
 
 
 def russian_texts() -> list[str]:
-    return [(ROOT / "benchmarks" / "data" / "russian.txt").read_text(encoding="utf-8")]
+    lines = (ROOT / "benchmarks" / "russian_sample.txt").read_text(encoding="utf-8").splitlines()
+    return [" ".join(line for line in lines if not line.startswith("#"))]
 
 
 def generate(turns: int, out: Path, seed: int = 7, mixed: bool = False) -> dict:

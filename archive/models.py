@@ -576,3 +576,7 @@ class IndexTask(models.Model):
 
     def __str__(self) -> str:
         return f"index {self.scope} {self.object_id}"
+
+
+# The data version that keys cached searches lives beside the cache it serves.
+from archive.caching import DataVersion  # noqa: E402, F401

@@ -14,12 +14,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.utils.text import slugify
 
+from archive import caching
 from archive.languages import code_for as language_code
 from archive.languages import name as language_name
 from archive.models import Speaker, Topic, Transcript
@@ -371,6 +372,12 @@ def run_search(request: SearchRequest, *, engine: SearchEngine | None = None) ->
         facets=request.facets,
     )
     if not impossible:
+        # Facet counts are the same for every page and order of a search: with a cache, they
+        # are counted once (archive.caching) and the engine is asked for the page alone.
+        facets_key = caching.facets_key(_matching(query)) if query.facets else None
+        known_facets = caching.cached_facets(facets_key)
+        if known_facets is not None:
+            query = replace(query, facets=False)
         try:
             result = engine.search(query)
         except Exception:
@@ -385,6 +392,10 @@ def run_search(request: SearchRequest, *, engine: SearchEngine | None = None) ->
             page.request = request
             query = replace(query, offset=(last - 1) * request.per_page)
             result = engine.search(query)
+        if known_facets is not None:
+            result.facets = known_facets
+        else:
+            caching.keep_facets(facets_key, result.facets)
         page.hits = result.hits
         page.total = result.total
         page.total_is_estimate = result.approximate
@@ -395,6 +406,14 @@ def run_search(request: SearchRequest, *, engine: SearchEngine | None = None) ->
     if page.total == 0:
         page.suggestions = _suggestions(request, parsed, engine, None if impossible else query)
     return page
+
+
+def _matching(query: EngineQuery) -> dict:
+    """What decides a search's matches (and so its facet counts): not its page or order."""
+    fields = asdict(query)
+    for name in ("sort", "offset", "limit", "facets"):
+        fields.pop(name)
+    return fields
 
 
 def _counter(engine: SearchEngine, query: EngineQuery | None):

@@ -4,6 +4,7 @@ as /api/search/ answers it)."""
 from django.shortcuts import render
 
 from archive.api import search_as_json
+from archive.caching import cached_search
 from archive.languages import name as language_name
 from archive.models import Topic, Transcript
 from archive.search import SORTS, SearchRequest, run_search
@@ -11,6 +12,7 @@ from archive.search.page import archive_languages
 from archive.views.exports import search_csv_response
 
 
+@cached_search  # with CACHE_URL: anonymous searches (HTML, JSON, CSV) from the cache
 def search(request):
     if request.GET.get("format") == "csv":
         return search_csv_response(request)

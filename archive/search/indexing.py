@@ -235,8 +235,8 @@ class OnCommitSignalProcessor(BaseSignalProcessor):
             (signals.m2m_changed, self.tags_changed, Turn.topics.through),
             (signals.post_save, self.search_page_changed, Topic),
             (signals.post_delete, self.search_page_changed, Topic),
-            (signals.post_save, self.search_page_changed, SpeakerAlias),
-            (signals.post_delete, self.search_page_changed, SpeakerAlias),
+            (signals.post_save, self.alias_changed, SpeakerAlias),
+            (signals.post_delete, self.alias_changed, SpeakerAlias),
         ]
 
     def setup(self):
@@ -265,6 +265,14 @@ class OnCommitSignalProcessor(BaseSignalProcessor):
     def search_page_changed(self, sender, instance, using=None, **kwargs):
         """Topics (the form's list, topic:) and aliases (speaker:): nothing to index."""
         bump_data_version(using or "default")
+
+    def alias_changed(self, sender, instance, using=None, **kwargs):
+        """speaker: finds public speakers by their aliases. A new speaker's aliases (an ingest
+        makes them first thing in its transaction) change no search: its turns bump the version
+        when they are indexed, and the version row is not locked for the whole load."""
+        using = using or "default"
+        if Speaker.objects.using(using).public().filter(pk=instance.speaker_id).exists():
+            bump_data_version(using)
 
     def tag_changed(self, sender, instance, using=None, **kwargs):
         _schedule(using or "default", turns=[instance.turn_id])

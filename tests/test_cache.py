@@ -88,6 +88,7 @@ def get(client, url):
     [
         "/search/?q=Minsk+agreements",
         "/search/?q=Minsk+agreements&format=json",
+        "/search/?q=Minsk+agreements&format=csv",
         "/api/search/?q=Minsk+agreements",
     ],
 )
@@ -101,6 +102,7 @@ def test_a_repeated_search_is_one_query_for_the_data_version(
     assert again[CACHE_HEADER] == "hit"
     assert again.content == first.content
     assert again["Content-Type"] == first["Content-Type"]
+    assert again.get("Content-Disposition") == first.get("Content-Disposition")
 
 
 def test_the_api_keeps_its_cors_header_and_the_page_its_policy_on_a_hit(

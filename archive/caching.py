@@ -10,8 +10,9 @@ database: an edit committed is a new version, so no page cached before it is eve
 it, and nothing needs deleting (old keys expire). A migration bumps it too, so that a new release's
 pages are not served from the old one's cache.
 
-Only anonymous GET/HEAD requests use the cache (archive.routers.is_public_read): a curator always
-sees the archive as it is.
+Only anonymous GET/HEAD requests are answered from the cache (archive.routers.is_public_read): a
+curator always sees the archive as it is. (Facet counts are shared: under one version they are
+the same whoever asks, on the primary or on a replica.)
 """
 
 from __future__ import annotations

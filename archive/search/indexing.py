@@ -263,7 +263,7 @@ class OnCommitSignalProcessor(BaseSignalProcessor):
             _schedule(using or "default", speakers=[instance.pk])
 
     def search_page_changed(self, sender, instance, using=None, **kwargs):
-        """Topics (the form's list, topic:) and aliases (speaker:): nothing to index."""
+        """Topics: the search form lists them and topic: finds them; nothing to index."""
         bump_data_version(using or "default")
 
     def alias_changed(self, sender, instance, using=None, **kwargs):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
@@ -30,7 +31,8 @@ from django.http import HttpResponse
 
 from archive.routers import is_public_read
 
-CACHE_HEADER = "X-Parley-Cache"  # "hit" or "miss": for people and for benchmarks/load.py
+log = logging.getLogger(__name__)
+CACHE_HEADER = "X-Parley-Cache"  # "hit" or "miss": for people and for benchmarks/cache.py
 
 
 class DataVersion(models.Model):
@@ -72,6 +74,22 @@ def _key(kind: str, version: int, identity: str) -> str:
     return f"search:{kind}:{version}:{digest}"
 
 
+def _read(key: str):
+    """The cached value, or None, also when the cache does not answer: searches go on without."""
+    try:
+        return cache.get(key)
+    except Exception:
+        log.warning("The cache does not answer; searching without it", exc_info=True)
+        return None
+
+
+def _write(key: str, value) -> None:
+    try:
+        cache.set(key, value, settings.PARLEY_CACHE_SECONDS)
+    except Exception:
+        log.warning("The cache does not answer; not caching", exc_info=True)
+
+
 # --- Whole answers -------------------------------------------------------------------------------
 
 
@@ -84,7 +102,7 @@ def cached_search(view: Callable) -> Callable:
         if not enabled() or not is_public_read(request):
             return view(request, *args, **kwargs)
         key = _key("page", data_version(), request.build_absolute_uri())
-        stored = cache.get(key)
+        stored = _read(key)
         if stored is not None:
             content, headers = stored
             response = HttpResponse(content)
@@ -95,7 +113,7 @@ def cached_search(view: Callable) -> Callable:
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
             headers = [(name, value) for name, value in response.items()]
-            cache.set(key, (response.content, headers), settings.PARLEY_CACHE_SECONDS)
+            _write(key, (response.content, headers))
             response[CACHE_HEADER] = "miss"
         return response
 
@@ -115,9 +133,9 @@ def facets_key(fields: dict) -> str | None:
 
 
 def cached_facets(key: str | None) -> dict | None:
-    return cache.get(key) if key else None
+    return _read(key) if key else None
 
 
 def keep_facets(key: str | None, facets: dict) -> None:
     if key:
-        cache.set(key, facets, settings.PARLEY_CACHE_SECONDS)
+        _write(key, facets)

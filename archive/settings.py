@@ -132,6 +132,8 @@ if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": os.environ.get("PARLEY_CACHE_PREFIX", "parley"),
+            # A cache that does not answer at once is passed by (archive.caching), not waited for.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 elif CACHE_URL.startswith("locmem://"):

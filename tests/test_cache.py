@@ -129,6 +129,21 @@ def test_without_cache_url_nothing_is_cached(archive, client, settings):
         assert CACHE_HEADER not in get(client, "/search/?q=Minsk")
 
 
+def test_a_cache_that_does_not_answer_leaves_searches_working(archive, client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    settings.PARLEY_CACHE_SECONDS = 60
+    for _ in range(2):
+        response = get(client, "/api/search/?q=Minsk")
+        assert response.json()["count"] == 2
+        assert response[CACHE_HEADER] == "miss"
+
+
 # --- Never stale ---------------------------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ import functools
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -35,8 +36,15 @@ log = logging.getLogger(__name__)
 CACHE_HEADER = "X-Parley-Cache"  # "hit" or "miss": for people and for benchmarks/cache.py
 
 
+def fresh_version() -> int:
+    """Where a new database's version starts: the time in milliseconds, far above any count of
+    changes, so that a database made anew never reuses an old one's keys in a shared cache."""
+    return int(time.time() * 1000)
+
+
 class DataVersion(models.Model):
-    """How many times the published archive has changed (one row): part of every cache key."""
+    """How many times the published archive has changed (one row, starting from
+    `fresh_version()`): part of every cache key."""
 
     value = models.PositiveBigIntegerField(default=1)
 
@@ -54,8 +62,8 @@ def bump_data_version(using: str = DEFAULT_DB_ALIAS) -> None:
     """Count a change, in the current transaction (F() + 1: concurrent writers never lose one)."""
     versions = DataVersion.objects.using(using)
     if not versions.filter(pk=1).update(value=F("value") + 1):
-        # The row is gone (a test's flush): make it again.
-        versions.bulk_create([DataVersion(pk=1, value=2)], ignore_conflicts=True)
+        # The row is gone (a flush): make it again.
+        versions.bulk_create([DataVersion(pk=1, value=fresh_version())], ignore_conflicts=True)
 
 
 def data_version() -> int:

@@ -1,12 +1,18 @@
 """The archive's data version: one row, bumped by every change of published data in the change's
 own transaction, part of every cached search's key (archive.caching)."""
 
+import time
+
 from django.db import migrations, models
 
 
 def first_version(apps, schema_editor):
+    """The time in milliseconds (archive.caching.fresh_version): a database made anew never
+    reuses an old one's keys in a shared cache."""
     DataVersion = apps.get_model("archive", "DataVersion")
-    DataVersion.objects.using(schema_editor.connection.alias).get_or_create(pk=1)
+    DataVersion.objects.using(schema_editor.connection.alias).get_or_create(
+        pk=1, defaults={"value": int(time.time() * 1000)}
+    )
 
 
 class Migration(migrations.Migration):

@@ -28,6 +28,7 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from archive import schemas
+from archive.caching import cached_search
 from archive.filters import (
     SLUG_PATTERN,
     Paging,
@@ -461,8 +462,15 @@ def read_only(view: Callable) -> Callable:
 def _operation_patterns() -> list:
     """Ninja's URL patterns for the operations above, under this project's URL names."""
     patterns, _app, _namespace = api.urls
+    cached = {"api_search"}  # with CACHE_URL, anonymous searches come from the cache
     return [
-        path(str(pattern.pattern), read_only(pattern.callback), name=pattern.name)
+        path(
+            str(pattern.pattern),
+            read_only(
+                cached_search(pattern.callback) if pattern.name in cached else pattern.callback
+            ),
+            name=pattern.name,
+        )
         for pattern in patterns
         if pattern.name != "api-root"  # ninja's placeholder for "/": ours is api_index
     ]

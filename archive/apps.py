@@ -18,6 +18,20 @@ def load_people_after_migrate(sender, app_config=None, using="default", apps=Non
         link_archive()  # an archive from before the dataset: its speakers meet their people
 
 
+def _new_release(sender, using="default", **kwargs):
+    """A migrate (every deployment runs one) starts a new data version: pages cached by the
+    previous release's code and templates are not served by this one."""
+    from django.db import connections
+
+    from archive.caching import DataVersion, bump_data_version
+    from archive.routers import replica_aliases
+
+    if using in replica_aliases():
+        return
+    if DataVersion._meta.db_table in connections[using].introspection.table_names():
+        bump_data_version(using)
+
+
 class ArchiveConfig(AppConfig):
     name = "archive"
     verbose_name = "Parley archive"
@@ -30,3 +44,4 @@ class ArchiveConfig(AppConfig):
         )
 
         post_migrate.connect(load_people_after_migrate, sender=self)
+        post_migrate.connect(_new_release, sender=self)

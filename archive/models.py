@@ -583,6 +583,7 @@ class TurnTopic(models.Model):
 # The search engines' own tables (archive/search/models.py): defined there, part of this app.
 # Offices, memberships, participants and label rules (archive/people/models.py) belong to this app.
 from archive.alerts.models import Alert, AlertDelivery  # noqa: E402, F401 (this app's models too)
+from archive.caching import DataVersion  # noqa: E402, F401
 from archive.people.models import (  # noqa: E402, F401
     CuratorChange,
     LabelRule,

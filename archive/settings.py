@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "archive.routers.ReplicaReadsMiddleware",  # after auth: a curator's requests read the primary
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -120,6 +121,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+
+# Read replicas (PostgreSQL streaming replicas of "default"), none by default:
+# DATABASE_REPLICA_URLS=postgres://parley@replica1:5432/parley,postgres://... become the aliases
+# replica1, replica2 ... The router sends a request's reads to one of them only when the
+# request is marked replica-readable (anonymous GET/HEAD of a public page, archive.routers);
+# everything else, writes first, uses the primary. In tests they mirror "default".
+DATABASE_REPLICAS = []
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+    alias = f"replica{number}"
+    DATABASES[alias] = dj_database_url.parse(url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES[alias]["TEST"] = {"MIRROR": "default"}
+    DATABASE_REPLICAS.append(alias)
+DATABASE_ROUTERS = ["archive.routers.ReplicaRouter"]
+
+# Caching (Django's cache framework): with CACHE_URL (redis://host:6379/1, Django's RedisCache;
+# or locmem:// for a cache in each process), search pages, their JSON and their facet counts
+# are cached for PARLEY_CACHE_SECONDS, under keys that hold the archive's data version, which
+# every change of published data bumps in its own transaction (archive.caching). Without
+# CACHE_URL nothing is cached.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("PARLEY_CACHE_PREFIX", "parley"),
+            # A cache that does not answer at once is passed by (archive.caching), not waited for.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+elif CACHE_URL.startswith("locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif CACHE_URL:
+    raise ImproperlyConfigured("CACHE_URL must be redis://host:port/db, rediss://… or locmem://.")
+PARLEY_CACHE_SECONDS = int(os.environ.get("PARLEY_CACHE_SECONDS", "3600")) if CACHE_URL else 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

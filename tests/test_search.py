@@ -185,7 +185,7 @@ def test_facets_count_and_narrow(seed, client):
 
 
 def test_speaker_matches_a_person_by_an_office_they_held(seed):
-    from archive.search.page import resolve_speakers
+    from archive.search.resolve import resolve_speakers
 
     assert resolve_speakers(["secretary of state"])[0] == ("antony-blinken",)
     assert search("russia speaker:secretary after:2021-01-01").total > 0

@@ -12,6 +12,11 @@ once it can; if the process dies first, the next writer, a rerun of the ingest o
 `check_index --repair` does. An engine that writes its index in the change's own transaction
 (`keeps_own_index`: PostgreSQL) is given the changed turns at once instead.
 
+Every change heard also bumps the archive's data version (archive.caching) in its transaction,
+and once an index kept outside the database holds it, again: cached search pages are keyed by
+it. Topics and speaker aliases, which no index holds but which the search page and its
+`speaker:` / `topic:` filters read, bump it too.
+
 Code that changes rows without signals (QuerySet.update(), bulk_create(), raw SQL) calls
 `reindex_turns(ids)`, `reindex_transcript(transcript)` or `reindex_speakers(ids)` inside its
 transaction. A bulk ingest wraps its work in `bulk_indexing()`, so that the index is written once,
@@ -29,7 +34,8 @@ from django.db import transaction
 from django.db.models import Max, signals
 from haystack.signals import BaseSignalProcessor
 
-from archive.models import IndexTask, Speaker, Transcript, Turn, TurnTopic
+from archive.caching import bump_data_version
+from archive.models import IndexTask, Speaker, SpeakerAlias, Topic, Transcript, Turn, TurnTopic
 from archive.search.engine import get_engine
 
 log = logging.getLogger(__name__)
@@ -61,6 +67,7 @@ def _schedule(using: str = "default", *, turns=(), transcripts=(), speakers=()) 
             )
         if ids:
             engine.update(ids, wait=0)
+        bump_data_version(using)  # last: the version row stays locked until the commit
         return
     tasks = [
         IndexTask(scope=scope, object_id=int(pk))
@@ -72,6 +79,7 @@ def _schedule(using: str = "default", *, turns=(), transcripts=(), speakers=()) 
         for pk in dict.fromkeys(ids)
         if pk is not None
     ]
+    bump_data_version(using)
     if not tasks:
         return
     IndexTask.objects.using(using).bulk_create(tasks)
@@ -117,6 +125,8 @@ def apply_pending(*, wait: float = SYNC_WAIT, using: str = "default") -> bool:
         if not engine.update(_turn_ids(batch, using), wait=wait):
             return False
         tasks.filter(pk__in=[pk for pk, _, _ in batch]).delete()
+        # A page cached between the change's commit and now came from the old index.
+        bump_data_version(using)
     return True
 
 
@@ -223,6 +233,10 @@ class OnCommitSignalProcessor(BaseSignalProcessor):
             (signals.post_save, self.tag_changed, TurnTopic),
             (signals.post_delete, self.tag_changed, TurnTopic),
             (signals.m2m_changed, self.tags_changed, Turn.topics.through),
+            (signals.post_save, self.search_page_changed, Topic),
+            (signals.post_delete, self.search_page_changed, Topic),
+            (signals.post_save, self.alias_changed, SpeakerAlias),
+            (signals.post_delete, self.alias_changed, SpeakerAlias),
         ]
 
     def setup(self):
@@ -247,6 +261,18 @@ class OnCommitSignalProcessor(BaseSignalProcessor):
     def speaker_saved(self, sender, instance, created=False, using=None, **kwargs):
         if not created:
             _schedule(using or "default", speakers=[instance.pk])
+
+    def search_page_changed(self, sender, instance, using=None, **kwargs):
+        """Topics: the search form lists them and topic: finds them; nothing to index."""
+        bump_data_version(using or "default")
+
+    def alias_changed(self, sender, instance, using=None, **kwargs):
+        """speaker: finds public speakers by their aliases. A new speaker's aliases (an ingest
+        makes them first thing in its transaction) change no search: its turns bump the version
+        when they are indexed, and the version row is not locked for the whole load."""
+        using = using or "default"
+        if Speaker.objects.using(using).public().filter(pk=instance.speaker_id).exists():
+            bump_data_version(using)
 
     def tag_changed(self, sender, instance, using=None, **kwargs):
         _schedule(using or "default", turns=[instance.turn_id])

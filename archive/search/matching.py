@@ -13,14 +13,14 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from archive.models import Turn
-from archive.search.page import (
-    SearchRequest,
+from archive.search.page import SearchRequest
+from archive.search.query import merge_filters, parse_query
+from archive.search.resolve import (
     resolve_kinds,
     resolve_languages,
     resolve_speakers,
     resolve_topics,
 )
-from archive.search.query import merge_filters, parse_query
 from archive.search.snippets import text_matches
 
 

@@ -7,11 +7,12 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from archive.api import search_as_json
+from archive.caching import cached_search
 from archive.languages import name as language_name
 from archive.models import Topic, Transcript
 from archive.search import SORTS, SearchRequest, run_search
-from archive.search.page import archive_languages
 from archive.search.query import FILTER_NAMES
+from archive.search.resolve import archive_languages
 from archive.views.exports import search_csv_response
 
 
@@ -41,6 +42,7 @@ def follow_links(search_request, page) -> dict:
     }
 
 
+@cached_search  # with CACHE_URL: anonymous searches (HTML, JSON, CSV) from the cache
 def search(request):
     if request.GET.get("format") == "csv":
         return search_csv_response(request)

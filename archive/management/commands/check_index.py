@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from archive.caching import bump_data_version
 from archive.search.engine import SearchUnavailable, get_engine
 from archive.search.indexing import pending_tasks
 
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             engine.repair(report)
         except SearchUnavailable as error:
             raise CommandError(str(error)) from None
+        bump_data_version()  # searches cached before the repair are not served after it
         after = engine.check()
         if not after.ok:
             raise CommandError(f"{len(after.differing)} turns still differ after the repair.")

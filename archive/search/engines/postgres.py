@@ -33,7 +33,7 @@ from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
 
 from archive.models import Speaker, Topic, Transcript, Turn, TurnSearchDocument, TurnTopic
@@ -362,7 +362,10 @@ class PostgresEngine:
             page_offset=query.offset,
             bound=APPROXIMATE_ABOVE + 1,
         )
-        with transaction.atomic(), connection.cursor() as cursor:
+        # The database the router chooses for this request's reads: a replica for a public
+        # read (archive.routers), else the primary. The hits are read from it too.
+        alias = router.db_for_read(TurnSearchDocument)
+        with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
             # Compiling a big plan to machine code (JIT) costs ~50 ms and never pays back here.
             cursor.execute("SET LOCAL jit = off")
             documents = self._documents(cursor)
@@ -480,7 +483,7 @@ class PostgresEngine:
         documents of turns that are gone (extra)."""
         documents = TurnSearchDocument._meta.db_table
         turns, transcripts = Turn._meta.db_table, Transcript._meta.db_table
-        with connection.cursor() as cursor:
+        with connections[router.db_for_read(TurnSearchDocument)].cursor() as cursor:
             cursor.execute(
                 f"""SELECT document.turn_id FROM {documents} AS document
                 JOIN {turns} AS turn ON turn.id = document.turn_id

@@ -19,7 +19,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection
+from django.db import connections, router
 
 from archive.models import Turn, TurnSearchDocument
 from archive.search.analysis import ANALYSIS_VERSION, document_terms
@@ -69,10 +69,13 @@ def write_vectors(turn_ids: Iterable[int]) -> int:
     """Write the vectors of these turns (their documents exist: the trigger made them)."""
     turn_ids = sorted(set(turn_ids))
     written = 0
+    # Written on the primary, from the primary's rows (a replica may not have the turns yet).
+    alias = router.db_for_write(TurnSearchDocument)
     table = TurnSearchDocument._meta.db_table
     for start in range(0, len(turn_ids), BATCH):
         turns = (
-            Turn.objects.filter(pk__in=turn_ids[start : start + BATCH])
+            Turn.objects.using(alias)
+            .filter(pk__in=turn_ids[start : start + BATCH])
             .select_related("transcript")
             .only("pk", "text", "language", "transcript__language")
         )
@@ -85,7 +88,7 @@ def write_vectors(turn_ids: Iterable[int]) -> int:
         if not rows:
             continue
         values = ", ".join(["(%s, %s::tsvector, %s::tsvector, %s, %s)"] * len(rows))
-        with connection.cursor() as cursor:
+        with connections[alias].cursor() as cursor:
             cursor.execute(
                 f"""UPDATE {table} AS document
                 SET stemmed = v.stemmed, exact = v.exact, language = v.language, digest = v.digest

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("archive", "0006_search_languages")]
-AFTER = [("archive", "0008_participants_from_speakers")]
+AFTER = [("archive", "0010_participants_from_speakers")]
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

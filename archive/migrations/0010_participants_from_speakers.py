@@ -138,6 +138,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("archive", "0007_people_offices_participants")]
+    dependencies = [("archive", "0009_people_offices_participants")]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0008_participants_from_speakers'),
+        ('archive', '0006_search_languages'),
     ]
 
     operations = [

@@ -17,7 +17,7 @@ def first_version(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("archive", "0009_alerts"),
+        ("archive", "0007_alerts"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0006_search_languages'),
+        ('archive', '0008_data_version'),
         ('reversion', '0002_add_index_on_version_for_content_type_and_db'),
     ]
 

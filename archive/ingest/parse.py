@@ -139,7 +139,7 @@ def parse_text(
         except ValueError:
             date = None
 
-    sample = "\n".join(t.label + " " + t.text for t in turns)[:20000]
+    sample = "\n".join(t.label + " " + t.text for t in turns)
     return ParsedTranscript(
         title=header.title,
         date=date,

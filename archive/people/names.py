@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[.,:;!?\"“”()\[\]]")
@@ -17,6 +18,7 @@ _NOTE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str | None) -> str:
     """Case, accents, full stops, apostrophe styles and spacing ignored: "LÓPEZ  OBRADOR." ->
     "lopez obrador"."""
@@ -41,13 +43,14 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text or ""))
 
 
-def name_keys(name: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def name_keys(name: str) -> frozenset[str]:
     """The keys a full name is found by: as written, without middle initials ("Antony J.
     Blinken" -> "antony blinken"), and "Family, Given" turned around."""
     keys = set()
     folded = fold(name)
     if not folded:
-        return keys
+        return frozenset()
     keys.add(folded)
     if "," in name:
         family, _, given = name.partition(",")
@@ -55,7 +58,7 @@ def name_keys(name: str) -> set[str]:
     words = folded.split()
     if len(words) > 2:
         keys.add(" ".join(w for w in words if len(w) > 1 or w == words[-1]))
-    return keys
+    return frozenset(keys)
 
 
 def in_text(name_key: str, folded_text: str) -> bool:

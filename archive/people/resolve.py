@@ -27,6 +27,7 @@ import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from archive.ingest.labels import (
@@ -277,6 +278,7 @@ class Directory:
         return found[0] if found else None
 
 
+@lru_cache(maxsize=65536)
 def is_label_form(name: str) -> bool:
     """ "Ms. Rivera", "Secretary Smith": a title or honorific and a family name, not a full name."""
     if has_cjk(name):

@@ -146,6 +146,12 @@ def load_archive(folder) -> Archive:
         language="ja",
         turns=[("外務大臣", "日本の外務大臣として、ウクライナ情勢を深く憂慮しています。")],
     )
+    lausanne = make_transcript(
+        "Remarks in Lausanne",
+        date=datetime.date(2022, 1, 10),
+        kind="remarks",
+        turns=[("MS. SHERMAN", "In Lausanne talks were held all day; the talks began late.")],
+    )
     make_transcript(
         "Draft, never published",
         published=False,
@@ -162,6 +168,7 @@ def load_archive(folder) -> Archive:
         "chinese_question": chinese.turns.get(position=1),
         "chinese_answer": chinese.turns.get(position=2),
         "english_question": english_question,
+        "lausanne": lausanne.turns.get(),
     }
     # A curator's tag, and one a curator rejected (it must never count).
     sanctions = make_topic("Sanctions", phrases=["sanctions"])
@@ -534,6 +541,16 @@ def test_a_word_finds_its_plural_but_a_phrase_only_itself(engine, archive):
     phrase, _ = search(engine, '"agreement"')
     assert archive.made_up["undated"] in ids(word)  # "the agreements hold"
     assert archive.made_up["undated"] not in ids(phrase)
+
+
+def test_a_phrase_needs_its_words_in_a_row_not_only_its_pairs(engine, archive):
+    """Every pair of "lausanne talks began" is in the turn ("Lausanne talks", "talks began"), the
+    phrase is not: the PostgreSQL engine's pairs only narrow, the order decides."""
+    lausanne = archive.made_up["lausanne"]
+    assert lausanne not in ids(search(engine, '"lausanne talks began"')[0])
+    assert lausanne in ids(search(engine, '"lausanne talks were held"')[0])
+    assert lausanne in ids(search(engine, '"the talks began late" OR "no such phrase"')[0])
+    assert lausanne in ids(search(engine, 'zanzibar OR "talks began"')[0])
 
 
 def test_snippets_escape_the_text_and_mark_only_the_match(engine):

@@ -95,7 +95,7 @@ def forward(apps, schema_editor):
     Turn = apps.get_model("archive", "Turn")
     ids = list(Turn.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), 5000):
-        write_vectors(ids[start : start + 5000])
+        write_vectors(ids[start : start + 5000], vectors=("stemmed", "exact"))  # pairs: 0011
 
 
 def backward(apps, schema_editor):

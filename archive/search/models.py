@@ -22,6 +22,10 @@ class TurnSearchDocument(models.Model):
     )
     stemmed = SearchVectorField(null=True)
     exact = SearchVectorField(null=True)
+    # Every pair of adjacent exact words ("the president"), without positions (migration 0011):
+    # a quoted phrase first asks for its pairs, one GIN lookup that leaves (nearly) only the
+    # turns that hold the phrase, and only those are checked for the words' order in `exact`.
+    pairs = SearchVectorField(null=True)
     # Copies of the turn's and its transcript's facts, kept by the triggers of migration 0004, so
     # that matching, filtering, ordering and facet counts read this table alone (no join per
     # matching turn). Empty on SQLite, like the vectors.

@@ -43,6 +43,7 @@ from archive.search.documents import hit_for_turn, searchable
 from archive.search.engine import FACET_NAMES, EngineQuery, EngineResult, Hit, IndexReport
 from archive.search.engines.postgres_documents import (
     LexemeQuery,
+    all_pairs,
     any_of,
     in_order,
     vectors_digest,
@@ -79,6 +80,18 @@ def word_query(alternatives: Sequence[Sequence[str]], *, invert: bool = False) -
 def phrase_query(words: Sequence[str], *, invert: bool = False) -> SearchQuery:
     """Exact words next to each other, in order, against `exact`."""
     return LexemeQuery(in_order(words), invert=invert)
+
+
+def phrase_condition(phrases: Sequence[Sequence[str]]) -> Q:
+    """Any of these phrases: against `pairs` first (every pair of adjacent words, one GIN
+    lookup that leaves about only the turns holding a phrase), then in order against `exact`
+    (which then checks the positions of those few). A phrase of one word has no pairs: `exact`
+    alone answers it, as a word is quick to find."""
+    in_exact = Q(exact=reduce(or_, (phrase_query(p) for p in phrases)))
+    if any(len(p) < 2 for p in phrases):
+        return in_exact
+    pairs = "(" + ") | (".join(all_pairs(p) for p in phrases) + ")"
+    return Q(pairs=LexemeQuery(pairs)) & in_exact
 
 
 @dataclass
@@ -127,18 +140,19 @@ class TextConditions:
         word_part = reduce(or_, (word_query(w) for w in words)) if words else None
         phrase_part = reduce(or_, (phrase_query(p) for p in phrases)) if phrases else None
         if word_part is not None and phrase_part is not None:
-            self.either.append(Q(stemmed=word_part) | Q(exact=phrase_part))
+            self.either.append(Q(stemmed=word_part) | phrase_condition(phrases))
         elif word_part is not None:
             self.stemmed.append(word_part)
         else:
-            self.exact.append(phrase_part)
+            self.either.append(phrase_condition(phrases))
         if word_part is not None:
             self.rank_stemmed.append(word_part)
         if phrase_part is not None:
             self.rank_exact.append(phrase_part)
 
     def filters(self) -> list[Q]:
-        """One condition per vector (a single tsquery, so one GIN index scan answers it)."""
+        """One condition per vector (a single tsquery, so one GIN index scan answers it), and
+        one per clause of phrases (their pairs, then their order)."""
         conditions = list(self.either)
         if self.stemmed:
             conditions.append(Q(stemmed=reduce(and_, self.stemmed)))

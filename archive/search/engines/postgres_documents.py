@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connections, router
@@ -59,19 +60,45 @@ def tsvector(terms: Sequence[str]) -> str:
     )
 
 
+def pairs_vector(terms: Sequence[str]) -> str:
+    """The tsvector literal of every pair of adjacent terms ("the president"), without
+    positions (at most MAX_VECTOR_BYTES of them: a turn of some hundred thousand words keeps
+    the pairs of its first part, as `exact` keeps its first words)."""
+    pairs: dict[str, None] = {}
+    size = 0
+    for first, second in pairwise(terms):
+        pair = first + " " + second
+        if pair in pairs:
+            continue
+        length = len(pair) if pair.isascii() else len(pair.encode())
+        if length > MAX_LEXEME_BYTES:
+            continue
+        size += length + 6
+        if size > MAX_VECTOR_BYTES:
+            break
+        pairs[pair] = None
+    return " ".join(map(quote, pairs))
+
+
 def vectors_digest(text: str, language: str) -> str:
     """What the vectors were made from: the text, its language and the analysis version."""
     source = f"{ANALYSIS_VERSION}\n{language}\n{text}".encode()
     return hashlib.sha1(source).hexdigest()[:16]
 
 
-def write_vectors(turn_ids: Iterable[int]) -> int:
-    """Write the vectors of these turns (their documents exist: the trigger made them)."""
+VECTORS = ("stemmed", "exact", "pairs")
+
+
+def write_vectors(turn_ids: Iterable[int], vectors: Sequence[str] = VECTORS) -> int:
+    """Write the vectors of these turns (their documents exist: the trigger made them).
+    `vectors`: which ones (a migration older than a vector's column writes those it knows)."""
     turn_ids = sorted(set(turn_ids))
     written = 0
     # Written on the primary, from the primary's rows (a replica may not have the turns yet).
     alias = router.db_for_write(TurnSearchDocument)
     table = TurnSearchDocument._meta.db_table
+    columns = [*vectors, "language", "digest"]
+    row_sql = "(%s, " + ", ".join(["%s::tsvector"] * len(vectors)) + ", %s, %s)"
     for start in range(0, len(turn_ids), BATCH):
         turns = (
             Turn.objects.using(alias)
@@ -83,16 +110,16 @@ def write_vectors(turn_ids: Iterable[int]) -> int:
         for turn in turns:
             language = turn.text_language
             exact, stemmed = document_terms(turn.text, language)
-            digest = vectors_digest(turn.text, language)
-            rows.append((turn.pk, tsvector(stemmed), tsvector(exact), language, digest))
+            made = {"stemmed": stemmed, "exact": exact}
+            values = [pairs_vector(exact) if v == "pairs" else tsvector(made[v]) for v in vectors]
+            rows.append((turn.pk, *values, language, vectors_digest(turn.text, language)))
         if not rows:
             continue
-        values = ", ".join(["(%s, %s::tsvector, %s::tsvector, %s, %s)"] * len(rows))
         with connections[alias].cursor() as cursor:
             cursor.execute(
                 f"""UPDATE {table} AS document
-                SET stemmed = v.stemmed, exact = v.exact, language = v.language, digest = v.digest
-                FROM (VALUES {values}) AS v (turn_id, stemmed, exact, language, digest)
+                SET {", ".join(f"{c} = v.{c}" for c in columns)}
+                FROM (VALUES {", ".join([row_sql] * len(rows))}) AS v (turn_id, {", ".join(columns)})
                 WHERE document.turn_id = v.turn_id""",
                 [value for row in rows for value in row],
             )
@@ -124,3 +151,8 @@ def any_of(alternatives: Sequence[Sequence[str]]) -> str:
 def in_order(terms: Sequence[str]) -> str:
     """A tsquery text: these terms next to each other, in this order."""
     return " <-> ".join(quote(term) for term in terms)
+
+
+def all_pairs(terms: Sequence[str]) -> str:
+    """A tsquery text for `pairs`: every pair of adjacent terms ("" for a single term)."""
+    return " & ".join(quote(first + " " + second) for first, second in pairwise(terms))

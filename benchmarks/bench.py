@@ -4,20 +4,36 @@
     python benchmarks/bench.py --turns 100000 --queries 200
     python benchmarks/bench.py --turns 10000 --stock    # also haystack's stock Whoosh path
     python benchmarks/bench.py --turns 10000 --engine postgres   # the PostgreSQL engine
+    python benchmarks/bench.py --turns 10000 --engine postgres --ingest-jobs 2
+    python benchmarks/bench.py --turns 1000000 --engine postgres --reuse-database --keep-database
+    python benchmarks/bench.py --turns 10000 --no-datasette      # without the Datasette line
+
+Needs the extras `test` and `bench` (`pip install -e '.[test,bench]'`, as `make bench` does):
+sqlite-utils builds the reference database, Datasette serves it.
 
 Everything lives in --workdir (default /tmp/parley-bench): the corpus (reused between runs),
-a fresh SQLite database and Whoosh index per run. Reports, on the same turns:
+a fresh SQLite database and Whoosh index per run, the reference database (fts5.sqlite3) and the
+result file (result-<turns>.json, result-<turns>-postgres.json). Reports, on the same turns:
   ingest: turns/s for parse + database + index (end to end, through the ingest loader), and the
           index part alone; index size on disk
-  search: p50/p95 latency through the search view (GET /search/?q=..., HTML, facets included)
-          and through run_search alone, for one word, two words, a phrase, a phrase + speaker:
-  FTS5:   the same queries as a bare SQLite FTS5 query (reference line)
+  search: p50/p95 latency of the same queries, drawn from the archive's own turns with a fixed
+          seed (one word, two words, a phrase of 2-3 words, that phrase + speaker:<surname>, a
+          common phrase of 2-3 very frequent words such as "of the", and with --mixed Russian
+          and Chinese words and phrases), each kind side by side as:
+    view        GET /search/?q=... through Django's test client (HTML, facets included)
+    run_search  the search layer alone; "no facets": run_search without facet counts
+    Datasette   the same turns in SQLite FTS5, served by `datasette serve` (a subprocess on a
+                free local port) and asked over HTTP: its JSON table endpoint with _search=,
+                20 rows + the count of matches (--no-datasette skips it)
+    FTS5        bare FTS5 on that same file, top 10 by rank + count(*), in process, no HTTP
+  (benchmarks/references.py builds the reference database and times the last two lines)
   stock:  (--stock) haystack 3.4's stock WhooshEngine: update_index throughput and
           SearchQuerySet latency
   postgres: (--engine postgres) the same ingest and queries on a scratch PostgreSQL database
           (parley_bench_<turns>, created and dropped here; --keep-database leaves it,
-          --reuse-database searches one kept earlier), plus run_search without facets, so that
-          the facets' share is seen
+          --reuse-database searches one kept earlier); --ingest-jobs N loads the corpus with
+          `manage.py ingest --jobs N` in a subprocess (timed end to end, start-up included)
+          instead of the in-process sequential loader
 """
 
 from __future__ import annotations
@@ -28,15 +44,17 @@ import os
 import random
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import references  # noqa: E402  (benchmarks/references.py, found through the path above)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -59,6 +77,7 @@ def folder_size(path: Path) -> int:
 def setup_django(data_dir: Path, engine: str | None = None) -> None:
     os.environ["PARLEY_DATA_DIR"] = str(data_dir)
     os.environ.pop("DATABASE_URL", None)
+    os.environ.pop("CACHE_URL", None)  # every search is searched, none served from a cache
     os.environ["PARLEY_SEARCH_ENGINE"] = "haystack" if engine else "whoosh"
     os.environ["DJANGO_DEBUG"] = "1"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
@@ -75,6 +94,8 @@ def make_queries(rng: random.Random, count: int) -> dict[str, list[str]]:
     from archive.models import Turn
 
     sets = english_queries(rng, count)
+    if common := common_phrases(count):  # a seed of its own: the draws above stay as they were
+        sets["common phrase"] = common
     for language, name in (("ru", "Russian"), ("zh", "Chinese")):
         turns = list(
             Turn.objects.filter(transcript__language=language).values_list("text", flat=True)[
@@ -139,6 +160,33 @@ def english_queries(rng: random.Random, count: int) -> dict[str, list[str]]:
     return sets
 
 
+def common_phrases(count: int, sample: int = 5000, pool: int = 20) -> list[str]:
+    """`count` quoted phrases of very common words: the `pool` most frequent adjacent word pairs
+    and the `pool` most frequent triples ("of the", "we have been") in up to `sample` English
+    turns (none spanning punctuation), in an order drawn with a seed of their own; repeated if
+    `count` is larger than the 2 x `pool` phrases. The slow case for PostgreSQL: its GIN index
+    finds every turn that holds the words, and each of those is read again for their order."""
+    from archive.models import Turn
+
+    rng = random.Random(13)
+    ids = list(Turn.objects.filter(transcript__language="en").values_list("pk", flat=True))
+    texts = Turn.objects.filter(pk__in=rng.sample(ids, min(len(ids), sample))).values_list(
+        "text", flat=True
+    )
+    pairs: Counter[str] = Counter()
+    triples: Counter[str] = Counter()
+    for text in texts:
+        for clause in re.split(r"[.,?!;:()\"“”—–-]+", text.replace("’", "'").lower()):
+            words = clause.split()
+            for n, counter in ((2, pairs), (3, triples)):
+                for i in range(len(words) - n + 1):
+                    if all(w.isalpha() for w in words[i : i + n]):
+                        counter[" ".join(words[i : i + n])] += 1
+    phrases = [phrase for c in (pairs, triples) for phrase, _ in c.most_common(pool)]
+    rng.shuffle(phrases)
+    return [f'"{phrases[i % len(phrases)]}"' for i in range(count)] if phrases else []
+
+
 def time_view(queries: dict[str, list[str]], warmup: int = 10) -> dict[str, list[float]]:
     from django.test import Client
 
@@ -157,7 +205,8 @@ def time_view(queries: dict[str, list[str]], warmup: int = 10) -> dict[str, list
     return results
 
 
-def time_run_search(queries: dict[str, list[str]]) -> dict[str, list[float]]:
+def time_run_search(queries: dict[str, list[str]], facets: bool = True) -> dict[str, list[float]]:
+    """run_search alone (with facet counts, or without them: facets=False)."""
     from archive.search import SearchRequest, run_search
 
     results = {}
@@ -165,45 +214,80 @@ def time_run_search(queries: dict[str, list[str]]) -> dict[str, list[float]]:
         times = []
         for q in qs:
             start = time.perf_counter()
-            run_search(SearchRequest(q=q))
+            run_search(SearchRequest(q=q, facets=facets))
             times.append(time.perf_counter() - start)
         results[name] = times
     return results
 
 
-def fts5_reference(
-    db_path: Path, queries: dict[str, list[str]]
-) -> tuple[dict[str, list[float]], float]:
-    from archive.models import Turn
+LINES = {  # result key: printed label
+    "view": "view",
+    "run_search": "run_search",
+    "no_facets": "no facets",
+    "datasette": "Datasette (HTTP)",
+    "fts5_top10_count": "FTS5 top 10 + count",
+}
 
-    fts = sqlite3.connect(str(db_path))
-    fts.execute("DROP TABLE IF EXISTS fts")
-    fts.execute(
-        "CREATE VIRTUAL TABLE fts USING fts5(text, speaker UNINDEXED, tokenize='porter unicode61')"
+
+def measure_search(args, data: Path) -> dict:
+    """Every search line on the archive just loaded: time them, print them side by side per
+    kind, and return them for the result file (seconds)."""
+    queries = make_queries(random.Random(11), args.queries)
+    times = {
+        "view": time_view(queries),
+        "run_search": time_run_search(queries),
+        "no_facets": time_run_search(queries, facets=False),
+    }
+    reference = data / "fts5.sqlite3"
+    built = references.build_reference_database(reference)
+    if args.datasette:
+        times["datasette"], datasette_counts, version = references.time_datasette(
+            reference, queries, data / "datasette.log"
+        )
+    times["fts5_top10_count"], counts = references.time_fts5(reference, queries)
+    print(
+        "\nsearch latency (view = GET /search/ with facets and HTML; run_search = search layer; "
+        "no facets = run_search without facet counts; Datasette = its JSON table endpoint, "
+        "_search=, 20 rows + count, over HTTP; FTS5 = bare FTS5 on the same file, top 10 by "
+        "rank + count(*), no HTTP)"
     )
-    start = time.perf_counter()
-    rows = Turn.objects.values_list("pk", "text", "speaker__slug").iterator(chunk_size=5000)
-    fts.executemany("INSERT INTO fts(rowid, text, speaker) VALUES (?, ?, ?)", rows)
-    fts.commit()
-    build = time.perf_counter() - start
-    results = {}
-    for name, qs in queries.items():
-        times = []
-        for q in qs:
-            speaker = None
-            if " speaker:" in q:
-                q, speaker = q.split(" speaker:")
-            match = q if q.startswith('"') else " ".join(f'"{w}"' for w in q.split())
-            sql = "SELECT rowid FROM fts WHERE fts MATCH ?"
-            params: list = [match]
-            if speaker:
-                sql += " AND speaker LIKE ?"
-                params.append(f"%{speaker}%")
-            start = time.perf_counter()
-            fts.execute(sql + " ORDER BY rank LIMIT 20", params).fetchall()
-            times.append(time.perf_counter() - start)
-        results[name] = times
-    return results, build
+    for kind in queries:
+        matches = sorted(counts[kind])
+        print(
+            f"  {kind:17} ({len(matches)} queries, median {percentile(matches, 0.5):.0f} matches)"
+        )
+        for line, label in LINES.items():
+            if line in times:
+                print(f"    {label:20} {summary(times[line][kind])}")
+    result: dict = {
+        "references": {
+            "rows": built["rows"],
+            "sqlite_utils_insert_s": built["insert_s"],
+            "fts5_index_s": built["fts_s"],
+            "fts5": "top 10 by rank + count(*), in process, no HTTP",
+        },
+        "common_phrases": sorted(set(queries.get("common phrase", []))),
+    }
+    print(
+        f"reference database: {built['rows']} turns inserted with sqlite-utils in "
+        f"{built['insert_s']:.1f} s, FTS5 index built in {built['fts_s']:.1f} s"
+    )
+    if args.datasette:
+        mismatches = references.count_mismatches(counts, datasette_counts)
+        result["references"].update(
+            datasette=f"{version}, settings {references.DATASETTE_SETTINGS}, page of 20 + count",
+            datasette_count_mismatches=mismatches,
+        )
+        print(f"Datasette {version}: {mismatches} of its counts differ from bare FTS5's")
+    for kind in queries:
+        result[kind] = {
+            f"{line}_{p}": percentile(times[line][kind], q)
+            for line in LINES
+            if line in times
+            for p, q in (("p50", 0.5), ("p95", 0.95))
+        }
+        result[kind]["fts5_matches_median"] = percentile(counts[kind], 0.5)
+    return result
 
 
 def ingest(corpus: Path) -> dict:
@@ -250,7 +334,26 @@ def main() -> None:
     parser.add_argument(
         "--reuse-database", action="store_true", help="postgres: search a kept database"
     )
+    parser.add_argument(
+        "--ingest-jobs",
+        type=int,
+        metavar="N",
+        help="postgres: load with `manage.py ingest --jobs N` (a subprocess) instead of the "
+        "in-process sequential loader (nothing is loaded with --reuse-database)",
+    )
+    parser.add_argument(
+        "--datasette",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time Datasette serving the same turns (default: yes)",
+    )
     args = parser.parse_args()
+    if args.ingest_jobs is not None and (args.engine != "postgres" or args.ingest_jobs < 1):
+        parser.error("--ingest-jobs takes a number of processes, 1 or more, with --engine postgres")
+    if not args.stock_only:  # fail now, not after the ingest
+        references.require("sqlite_utils", "the reference database")
+        if args.datasette:
+            references.require("datasette", "--datasette (--no-datasette skips it)")
 
     corpus = args.workdir / f"corpus-{args.turns}{'-mixed' if args.mixed else ''}"
     if not corpus.exists():
@@ -281,31 +384,8 @@ def main() -> None:
     )
     print(f"index size: {result['index_bytes'] / 1e6:.1f} MB")
 
-    rng = random.Random(11)
-    queries = make_queries(rng, args.queries)
-    view = time_view(queries)
-    engine = time_run_search(queries)
-    fts, fts_build = fts5_reference(data / "fts5.sqlite3", queries)
-    print("\nsearch latency (view = GET /search/ with facets and HTML; run_search = search layer)")
-    for name in queries:
-        print(f"  {name:17} view {summary(view[name])}")
-        print(f"  {'':17} run_search {summary(engine[name])}")
-        print(f"  {'':17} FTS5 {summary(fts[name])}")
-    print(f"FTS5 table built in {fts_build:.1f} s")
+    result.update(measure_search(args, data))
     out = args.workdir / f"result-{args.turns}.json"
-    result.update(
-        {
-            name: {
-                "view_p50": percentile(view[name], 0.5),
-                "view_p95": percentile(view[name], 0.95),
-                "run_search_p50": percentile(engine[name], 0.5),
-                "run_search_p95": percentile(engine[name], 0.95),
-                "fts5_p50": percentile(fts[name], 0.5),
-                "fts5_p95": percentile(fts[name], 0.95),
-            }
-            for name in queries
-        }
-    )
     out.write_text(json.dumps(result, indent=2))
     print(f"written {out}")
     if args.stock:
@@ -379,6 +459,7 @@ def postgres(args, corpus: Path) -> None:
     os.environ["PARLEY_DATA_DIR"] = str(data)
     os.environ["PARLEY_SEARCH_ENGINE"] = "postgres"
     os.environ["DJANGO_DEBUG"] = "1"
+    os.environ.pop("CACHE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
     import django
 
@@ -394,7 +475,9 @@ def postgres(args, corpus: Path) -> None:
             result["turns"] = Turn.objects.count()
             print(f"\n== PostgreSQL, {result['turns']} turns in kept database {name} ==")
         else:
-            result.update(ingest(corpus))
+            result.update(
+                ingest_with_jobs(corpus, args.ingest_jobs) if args.ingest_jobs else ingest(corpus)
+            )
             start = time.perf_counter()
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
@@ -405,8 +488,13 @@ def postgres(args, corpus: Path) -> None:
                 f"\n== PostgreSQL, {result['turns']} turns in {result['transcripts']} "
                 f"transcripts ({result['failed']} failed) =="
             )
+            how = (
+                f"`manage.py ingest --jobs {args.ingest_jobs}`, a subprocess: start-up, "
+                if args.ingest_jobs
+                else "in process, sequential: "
+            )
             print(
-                f"ingest end to end (parse + database + search vectors by trigger): "
+                f"ingest end to end ({how}parse + database + search vectors by trigger): "
                 f"{result['total_s']:.1f} s = {rate:.0f} turns/s; then VACUUM ANALYZE and "
                 f"the spelling word list {result['vacuum_words_s']:.1f} s"
             )
@@ -422,35 +510,8 @@ def postgres(args, corpus: Path) -> None:
         )
         print(f"load average before searching: {os.getloadavg()}")
 
-        queries = make_queries(random.Random(11), args.queries)
-        view = time_view(queries)
-        engine = time_run_search(queries)
-        bare = time_run_search_without_facets(queries)
-        fts, fts_build = fts5_reference(data / "fts5.sqlite3", queries)
-        print(
-            "\nsearch latency (view = GET /search/ with facets and HTML; run_search = search layer)"
-        )
-        for kind in queries:
-            print(f"  {kind:17} view {summary(view[kind])}")
-            print(f"  {'':17} run_search {summary(engine[kind])}")
-            print(f"  {'':17} no facets {summary(bare[kind])}")
-            print(f"  {'':17} FTS5 {summary(fts[kind])}")
-        print(f"FTS5 table built in {fts_build:.1f} s; load average {os.getloadavg()}")
-        result.update(
-            {
-                kind: {
-                    f"{what}_{p}": percentile(times[kind], q)
-                    for what, times in (
-                        ("view", view),
-                        ("run_search", engine),
-                        ("no_facets", bare),
-                        ("fts5", fts),
-                    )
-                    for p, q in (("p50", 0.5), ("p95", 0.95))
-                }
-                for kind in queries
-            }
-        )
+        result.update(measure_search(args, data))
+        print(f"load average after searching: {os.getloadavg()}")
         result["load_average_after"] = os.getloadavg()
         out = args.workdir / f"result-{args.turns}-postgres.json"
         out.write_text(json.dumps(result, indent=2))
@@ -462,18 +523,39 @@ def postgres(args, corpus: Path) -> None:
                 server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def time_run_search_without_facets(queries: dict[str, list[str]]) -> dict[str, list[float]]:
-    from archive.search import SearchRequest, run_search
+def ingest_with_jobs(corpus: Path, jobs: int) -> dict:
+    """Load the corpus with `manage.py ingest --quiet --jobs N <corpus>` in a subprocess (the
+    environment's DATABASE_URL, PARLEY_DATA_DIR, PARLEY_SEARCH_ENGINE), after the migrations and
+    topics this process sets up; timed end to end, the subprocess' start-up included."""
+    from django.core.management import call_command
+    from django.db import connection
 
-    results = {}
-    for kind, qs in queries.items():
-        times = []
-        for q in qs:
-            start = time.perf_counter()
-            run_search(SearchRequest(q=q, facets=False))
-            times.append(time.perf_counter() - start)
-        results[kind] = times
-    return results
+    from archive.models import Turn
+    from archive.topics import load_topics
+
+    call_command("migrate", verbosity=0)
+    load_topics(json.loads((ROOT / "fixtures" / "topics.json").read_text()))
+    connection.close()
+    files = sorted(corpus.glob("*.txt"))
+    command = [sys.executable, "manage.py", "ingest", "--quiet", "--jobs", str(jobs), str(corpus)]
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, env=dict(os.environ), capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    output = done.stdout + done.stderr
+    summary_line = next((ln for ln in output.splitlines() if ln.startswith("Summary:")), "")
+    failed = re.search(r"(\d+) failed", summary_line)
+    if not failed:
+        raise SystemExit(f"{' '.join(command)} exited with {done.returncode}:\n{output[-3000:]}")
+    if done.returncode:
+        print(f"{' '.join(command)} exited with {done.returncode}:\n{output[-3000:]}")
+    return {
+        "turns": Turn.objects.count(),
+        "transcripts": len(files),
+        "failed": int(failed.group(1)),
+        "total_s": seconds,
+        "ingest": f"manage.py ingest --jobs {jobs}",
+        "ingest_summary": summary_line,
+    }
 
 
 if __name__ == "__main__":

@@ -100,6 +100,31 @@ class TaggingResult:
         )
 
 
+def _matchers(topics: Iterable[Topic]) -> dict[int, TopicMatcher]:
+    matchers = {}
+    for topic in topics:
+        matcher = TopicMatcher.for_topic(topic)
+        if matcher is not None:
+            matchers[topic.pk] = matcher
+    return matchers
+
+
+def tag_new_turns(turns: Iterable[Turn]) -> int:
+    """Tag turns just created (saved, with no tags yet) from their text in memory, before their
+    transcript is indexed: no read of the turns again, no index work of its own. Returns the
+    number of tags added."""
+    matchers = _matchers(Topic.objects.all())
+    if not matchers:
+        return 0
+    tags = [
+        TurnTopic(turn_id=turn.pk, topic_id=topic_id)
+        for turn in turns
+        for topic_id in sorted(matching_topic_ids(turn.text, turn.text_language, matchers))
+    ]
+    TurnTopic.objects.bulk_create(tags)
+    return len(tags)
+
+
 def tag_turns(
     turns: QuerySet[Turn] | Iterable[Turn] | None = None,
     topics: QuerySet[Topic] | Iterable[Topic] | None = None,
@@ -109,11 +134,7 @@ def tag_turns(
     topic_list = list(Topic.objects.all() if topics is None else topics)
     if not topic_list:
         return TaggingResult()
-    patterns = {}
-    for topic in topic_list:
-        matcher = TopicMatcher.for_topic(topic)
-        if matcher is not None:
-            patterns[topic.pk] = matcher
+    patterns = _matchers(topic_list)
     topic_ids = [topic.pk for topic in topic_list]
 
     if turns is None:

@@ -9,6 +9,13 @@ transcripts (benchmarks/generate.py) for a concurrent `manage.py ingest`, starts
 several threads until --requests have been sent or --duration seconds have passed, whichever
 comes first. Traffic goes to 127.0.0.1 only. The PostgreSQL run uses a scratch database on the
 local server (created and dropped by this script).
+
+    python benchmarks/load.py --engine postgres --database postgres://.../parley_bench_1000000
+    python benchmarks/load.py ... --cache-url redis://127.0.0.1:6379/1
+
+--database runs against an archive already loaded (a kept benchmark database of a million turns:
+`bench.py --engine postgres --turns 1000000 --keep-database`) instead of the sample archive; the
+ingest adds its transcripts to it. --cache-url serves with that search cache (CACHE_URL).
 """
 
 from __future__ import annotations
@@ -65,8 +72,12 @@ def run(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedP
     return result
 
 
-def prepare_environment(engine: str, workdir: Path) -> tuple[dict[str, str], str | None]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+def prepare_environment(
+    engine: str, workdir: Path, database: str | None = None, cache_url: str | None = None
+) -> tuple[dict[str, str], str | None]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CACHE_URL")}
+    if cache_url:
+        env["CACHE_URL"] = cache_url
     env.update(
         PARLEY_DATA_DIR=str(workdir / "data"),
         PARLEY_SEARCH_ENGINE=engine,
@@ -76,7 +87,9 @@ def prepare_environment(engine: str, workdir: Path) -> tuple[dict[str, str], str
         DJANGO_LOG_LEVEL="ERROR",
     )
     scratch = None
-    if engine == "postgres":
+    if database:
+        env["DATABASE_URL"] = database
+    elif engine == "postgres":
         import psycopg
 
         scratch = f"parley_load_{os.getpid()}"
@@ -184,15 +197,20 @@ def main() -> None:
     parser.add_argument("--ingest-turns", type=int, default=15000, help="turns ingested meanwhile")
     parser.add_argument("--port", type=int, default=8791)
     parser.add_argument("--json", type=Path, help="write the results here as JSON")
+    parser.add_argument("--database", help="a loaded PostgreSQL archive to use (kept as it is)")
+    parser.add_argument("--cache-url", help="CACHE_URL for the server (default: no cache)")
     args = parser.parse_args()
+    if args.database and args.engine != "postgres":
+        parser.error("--database needs --engine postgres")
 
     workdir = Path(tempfile.mkdtemp(prefix=f"parley-load-{args.engine}-"))
-    env, scratch = prepare_environment(args.engine, workdir)
+    env, scratch = prepare_environment(args.engine, workdir, args.database, args.cache_url)
     server = ingest = None
     try:
-        print(f"[{args.engine}] preparing the sample archive in {workdir} ...", flush=True)
+        print(f"[{args.engine}] preparing the archive in {workdir} ...", flush=True)
         run(["migrate", "--noinput"], env)
-        run(["load_sample"], env)
+        if not args.database:
+            run(["load_sample"], env)
         run(["collectstatic", "--noinput", "--verbosity", "0"], {**env, "DJANGO_DEBUG": "0"})
         corpus = workdir / "incoming"
         subprocess.run(
@@ -257,6 +275,8 @@ def main() -> None:
     everything = [t for v in latencies.values() for t in v]
     result = {
         "engine": args.engine,
+        "archive": "given database" if args.database else "sample archive",
+        "cache": bool(args.cache_url),
         "requests": total,
         "seconds": round(elapsed, 1),
         "throughput_rps": round(total / elapsed, 1),

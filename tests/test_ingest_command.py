@@ -201,14 +201,14 @@ def test_one_failing_file_leaves_nothing_and_the_others_load(tmp_path, monkeypat
     for name in ("a.txt", "b.txt", "c.txt"):
         text = (DATA_DIR / "whitehouse_style_briefing_2022-03-08.txt").read_text()
         (folder / name).write_text(text + f"\n\nQ  A question only in {name}?\n")
-    real_tag_turns = load.tag_turns
+    real_tag_new_turns = load.tag_new_turns
 
-    def fail_for_b(turns):
-        if turns.first().transcript.source_key == "b.txt":
+    def fail_for_b(turns):  # after the transcript and its turns are saved
+        if turns[0].transcript.source_key == "b.txt":
             raise RuntimeError("disk full")
-        return real_tag_turns(turns)
+        return real_tag_new_turns(turns)
 
-    monkeypatch.setattr(load, "tag_turns", fail_for_b)
+    monkeypatch.setattr(load, "tag_new_turns", fail_for_b)
 
     out, _, error = run_ingest(folder, expect_failure=True)
 

@@ -242,7 +242,7 @@ def test_a_failure_midway_leaves_no_rows(seed_file, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("index server on fire")
 
-    monkeypatch.setattr(load, "tag_turns", explode)
+    monkeypatch.setattr(load, "tag_new_turns", explode)  # after the turns are saved
     before = row_counts()
 
     outcome = ingest_file(seed_file)

@@ -43,7 +43,7 @@ from archive.ingest.speakers import SpeakerPlan, plan_speakers
 from archive.languages import own_language
 from archive.models import Transcript, Turn
 from archive.search.indexing import reindex_transcript
-from archive.topics import tag_turns
+from archive.topics import tag_new_turns, tag_turns
 
 TRANSCRIPT_SUFFIXES = (".txt", ".html", ".htm", ".vtt", ".srt")  # captions: WebVTT, SubRip
 
@@ -309,6 +309,7 @@ def ingest_text(
                         content_hash=content_hash,
                         warnings=warnings,
                     )
+                    tag_turns(outcome.transcript.turns.all())
                 else:
                     outcome.transcript = create_transcript(
                         parsed,
@@ -317,8 +318,7 @@ def ingest_text(
                         text=text,
                         content_hash=content_hash,
                         source_key=source_key,
-                    )
-                tag_turns(outcome.transcript.turns.all())
+                    )  # tags its turns as it makes them
             break
         except IntegrityError as error:
             # Another ingest running at the same time saved this transcript, or a speaker, alias
@@ -415,6 +415,7 @@ def create_transcript(
             )
         )
     Turn.objects.bulk_create(turns)
+    tag_new_turns(turns)
     # bulk_create sends no post_save signals: tell the search code.
     reindex_transcript(transcript)
     return transcript

@@ -81,11 +81,40 @@ def _phrase_terms(phrases: tuple[str, ...], language: str) -> list[tuple[str, ..
     return [tuple(terms) for phrase in phrases if (terms := phrase_terms(phrase, language))]
 
 
-def matching_topic_ids(text: str, language: str, matchers: dict[int, TopicMatcher]) -> set[int]:
-    terms = phrase_terms(text, language)
-    return {
-        topic_id for topic_id, matcher in matchers.items() if matcher.matches_terms(terms, language)
-    }
+class TopicIndex:
+    """Every topic's phrases by their first term, per language, so that a turn's words are read
+    once for all topics (rather than once per topic)."""
+
+    def __init__(self, matchers: dict[int, TopicMatcher]) -> None:
+        self.matchers = matchers
+        self._starts: dict[str, dict[str, list[tuple[int, tuple[str, ...]]]]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.matchers)
+
+    def _phrases_by_start(self, language: str) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
+        starts = self._starts.get(language)
+        if starts is None:
+            starts = {}
+            for topic_id, matcher in self.matchers.items():
+                for phrase in matcher.terms(language):
+                    starts.setdefault(phrase[0], []).append((topic_id, phrase))
+            self._starts[language] = starts
+        return starts
+
+    def topic_ids(self, text: str, language: str) -> set[int]:
+        """The topics one of whose phrases the text holds (as TopicMatcher.matches finds)."""
+        starts = self._phrases_by_start(language)
+        terms = phrase_terms(text, language)
+        found: set[int] = set()
+        for position, term in enumerate(terms):
+            for topic_id, phrase in starts.get(term, ()):
+                if (
+                    topic_id not in found
+                    and tuple(terms[position : position + len(phrase)]) == phrase
+                ):
+                    found.add(topic_id)
+        return found
 
 
 @dataclass
@@ -100,26 +129,26 @@ class TaggingResult:
         )
 
 
-def _matchers(topics: Iterable[Topic]) -> dict[int, TopicMatcher]:
+def _topic_index(topics: Iterable[Topic]) -> TopicIndex:
     matchers = {}
     for topic in topics:
         matcher = TopicMatcher.for_topic(topic)
         if matcher is not None:
             matchers[topic.pk] = matcher
-    return matchers
+    return TopicIndex(matchers)
 
 
 def tag_new_turns(turns: Iterable[Turn]) -> int:
     """Tag turns just created (saved, with no tags yet) from their text in memory, before their
     transcript is indexed: no read of the turns again, no index work of its own. Returns the
     number of tags added."""
-    matchers = _matchers(Topic.objects.all())
-    if not matchers:
+    index = _topic_index(Topic.objects.all())
+    if not index:
         return 0
     tags = [
         TurnTopic(turn_id=turn.pk, topic_id=topic_id)
         for turn in turns
-        for topic_id in sorted(matching_topic_ids(turn.text, turn.text_language, matchers))
+        for topic_id in sorted(index.topic_ids(turn.text, turn.text_language))
     ]
     TurnTopic.objects.bulk_create(tags)
     return len(tags)
@@ -134,7 +163,7 @@ def tag_turns(
     topic_list = list(Topic.objects.all() if topics is None else topics)
     if not topic_list:
         return TaggingResult()
-    patterns = _matchers(topic_list)
+    index = _topic_index(topic_list)
     topic_ids = [topic.pk for topic in topic_list]
 
     if turns is None:
@@ -153,16 +182,16 @@ def tag_turns(
         for row in rows.iterator(chunk_size=2000):
             batch.append(row)
             if len(batch) >= 2000:
-                _tag_batch(batch, topic_ids, patterns, result, changed_turn_ids)
+                _tag_batch(batch, topic_ids, index, result, changed_turn_ids)
                 batch = []
         if batch:
-            _tag_batch(batch, topic_ids, patterns, result, changed_turn_ids)
+            _tag_batch(batch, topic_ids, index, result, changed_turn_ids)
         if changed_turn_ids:
             reindex_turns(changed_turn_ids)
     return result
 
 
-def _tag_batch(batch, topic_ids, patterns, result, changed_turn_ids) -> None:
+def _tag_batch(batch, topic_ids, index: TopicIndex, result, changed_turn_ids) -> None:
     turn_ids = [pk for pk, *_ in batch]
     existing: dict[tuple[int, int], tuple[int, str]] = {
         (turn_id, topic_id): (pk, origin)
@@ -174,7 +203,7 @@ def _tag_batch(batch, topic_ids, patterns, result, changed_turn_ids) -> None:
     to_remove: list[int] = []
     for turn_id, text, own_language, transcript_language in batch:
         result.turns_checked += 1
-        matched = matching_topic_ids(text, own_language or transcript_language, patterns)
+        matched = index.topic_ids(text, own_language or transcript_language)
         for topic_id in topic_ids:
             tag = existing.get((turn_id, topic_id))
             if topic_id in matched and tag is None:

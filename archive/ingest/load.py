@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
@@ -93,6 +93,18 @@ class IngestOutcome:
     @property
     def failed(self) -> bool:
         return self.status == FAILED
+
+    def without_texts(self) -> IngestOutcome:
+        """This outcome without the transcript's source text and the turns' texts (their count
+        and labels kept): what a line of the ingest's report needs, light to hold or to send
+        from a worker process."""
+        turns = [replace(turn, text="") for turn in self.turns]
+        return replace(self, transcript=None, turns=turns)
+
+    def for_summary(self) -> IngestOutcome:
+        """This outcome with only what an ingest's closing summary reads (file, status, reason,
+        line): the summary of a million turns holds no turn."""
+        return replace(self, transcript=None, turns=[], speakers=[], metadata=None, warnings=[])
 
     def describe_problem(self) -> str:
         """ "line 12: no speaker labels found" or the reason alone."""

@@ -133,10 +133,11 @@ class Command(BaseCommand):
             update=options["update"],
             dry_run=dry_run,
             source=options["source"],
+            texts=as_json,  # the JSON lines show the turns' texts; the report needs none
         )
         with bulk_indexing():
             for outcome in loaded:
-                outcomes.append(outcome)
+                outcomes.append(outcome.for_summary())  # memory stays flat
                 progress.clear()
                 if as_json:
                     self.write_json(outcome, dry_run=dry_run)

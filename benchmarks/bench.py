@@ -332,14 +332,16 @@ def main() -> None:
     )
     parser.add_argument("--keep-database", action="store_true", help="postgres: keep it")
     parser.add_argument(
-        "--reuse-database", action="store_true", help="postgres: search a kept database"
+        "--reuse-database",
+        action="store_true",
+        help="search a kept database (postgres) or data folder (whoosh) without loading",
     )
     parser.add_argument(
         "--ingest-jobs",
         type=int,
         metavar="N",
-        help="postgres: load with `manage.py ingest --jobs N` (a subprocess) instead of the "
-        "in-process sequential loader (nothing is loaded with --reuse-database)",
+        help="load with `manage.py ingest --jobs N` (a subprocess) instead of the in-process "
+        "sequential loader (nothing is loaded with --reuse-database)",
     )
     parser.add_argument(
         "--datasette",
@@ -348,8 +350,8 @@ def main() -> None:
         help="time Datasette serving the same turns (default: yes)",
     )
     args = parser.parse_args()
-    if args.ingest_jobs is not None and (args.engine != "postgres" or args.ingest_jobs < 1):
-        parser.error("--ingest-jobs takes a number of processes, 1 or more, with --engine postgres")
+    if args.ingest_jobs is not None and args.ingest_jobs < 1:
+        parser.error("--ingest-jobs takes a number of processes, 1 or more")
     if not args.stock_only:  # fail now, not after the ingest
         references.require("sqlite_utils", "the reference database")
         if args.datasette:
@@ -366,23 +368,41 @@ def main() -> None:
         return postgres(args, corpus)
 
     data = args.workdir / f"data-{args.turns}{'-mixed' if args.mixed else ''}"
-    shutil.rmtree(data, ignore_errors=True)
-    data.mkdir(parents=True)
+    if not args.reuse_database:
+        shutil.rmtree(data, ignore_errors=True)
+        data.mkdir(parents=True)
     setup_django(data)
-    result = ingest(corpus)
-    index_dir = data / "whoosh_index"
-    result["index_bytes"] = folder_size(index_dir)
-    rate = result["turns"] / result["total_s"]
+    if args.reuse_database:
+        from archive.models import Turn
+
+        result = {"turns": Turn.objects.count(), "reused": str(data)}
+        print(f"\n== Whoosh, {result['turns']} turns in kept data folder {data} ==")
+    elif args.ingest_jobs:
+        result = ingest_with_jobs(corpus, args.ingest_jobs)
+        print(
+            f"\n== {result['turns']} turns in {result['transcripts']} transcripts "
+            f"({result['failed']} failed) ==\ningest end to end ({result['ingest']}, index "
+            f"included): {result['total_s']:.1f} s = {result['turns'] / result['total_s']:.0f} "
+            "turns/s"
+        )
+    else:
+        result = ingest(corpus)
+        rate = result["turns"] / result["total_s"]
+        print(
+            f"\n== {result['turns']} turns in {result['transcripts']} transcripts "
+            f"({result['failed']} failed) =="
+        )
+        print(
+            f"ingest end to end: {result['total_s']:.1f} s = {rate:.0f} turns/s  "
+            f"(parse + database {result['parse_db_s']:.1f} s, index {result['index_s']:.1f} s = "
+            f"{result['turns'] / result['index_s']:.0f} turns/s)"
+        )
+    result["index_bytes"] = folder_size(data / "whoosh_index")
+    result["database_bytes"] = (data / "parley.sqlite3").stat().st_size
     print(
-        f"\n== {result['turns']} turns in {result['transcripts']} transcripts "
-        f"({result['failed']} failed) =="
+        f"index size: {result['index_bytes'] / 1e6:.1f} MB; SQLite database "
+        f"{result['database_bytes'] / 1e6:.1f} MB"
     )
-    print(
-        f"ingest end to end: {result['total_s']:.1f} s = {rate:.0f} turns/s  "
-        f"(parse + database {result['parse_db_s']:.1f} s, index {result['index_s']:.1f} s = "
-        f"{result['turns'] / result['index_s']:.0f} turns/s)"
-    )
-    print(f"index size: {result['index_bytes'] / 1e6:.1f} MB")
 
     result.update(measure_search(args, data))
     out = args.workdir / f"result-{args.turns}.json"

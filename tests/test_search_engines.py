@@ -708,6 +708,23 @@ def test_a_very_common_query_gets_an_estimated_total_and_the_right_first_page(
     assert "About " in client.get("/search/", {"q": "russia"}).content.decode()
 
 
+@postgres_only
+def test_a_common_phrase_is_estimated_and_a_rare_one_counted(archive, monkeypatch):
+    """A phrase's turns are counted by its pairs first (the planner takes "of" "the" for
+    independent words and expects too few): many pairs lead to the estimate; a phrase whose
+    pairs a turn has without the phrase is still counted exactly."""
+    from archive.search.engines import postgres as search_postgres
+
+    engine = get_engine("postgres")
+    common, recorder = search(engine, '"of the"')
+    assert common.total == len(expected(recorder.query)) > 3 and not common.total_is_estimate
+    monkeypatch.setattr(search_postgres, "APPROXIMATE_ABOVE", 1)
+    estimated, _ = search(engine, '"of the"')
+    assert estimated.total_is_estimate and estimated.total > 1
+    rare, _ = search(engine, '"lausanne talks began"')
+    assert rare.total == 0 and not rare.total_is_estimate
+
+
 # --- Every language ------------------------------------------------------------------------------
 
 

@@ -82,16 +82,17 @@ def phrase_query(words: Sequence[str], *, invert: bool = False) -> SearchQuery:
     return LexemeQuery(in_order(words), invert=invert)
 
 
-def phrase_condition(phrases: Sequence[Sequence[str]]) -> Q:
+def phrase_condition(phrases: Sequence[Sequence[str]], *, narrow_only: bool = False) -> Q:
     """Any of these phrases: against `pairs` first (every pair of adjacent words, one GIN
     lookup that leaves about only the turns holding a phrase), then in order against `exact`
     (which then checks the positions of those few). A phrase of one word has no pairs: `exact`
-    alone answers it, as a word is quick to find."""
+    alone answers it, as a word is quick to find. With `narrow_only`, the pairs alone (a few
+    more turns, found without reading any vector: for counting roughly, fast)."""
     in_exact = Q(exact=reduce(or_, (phrase_query(p) for p in phrases)))
     if any(len(p) < 2 for p in phrases):
         return in_exact
-    pairs = "(" + ") | (".join(all_pairs(p) for p in phrases) + ")"
-    return Q(pairs=LexemeQuery(pairs)) & in_exact
+    pairs = Q(pairs=LexemeQuery("(" + ") | (".join(all_pairs(p) for p in phrases) + ")"))
+    return pairs if narrow_only else pairs & in_exact
 
 
 @dataclass
@@ -101,6 +102,7 @@ class TextConditions:
     stemmed: list[SearchQuery] = field(default_factory=list)  # all must match
     exact: list[SearchQuery] = field(default_factory=list)
     either: list[Q] = field(default_factory=list)  # a clause with both words and phrases
+    either_narrowed: list[Q] = field(default_factory=list)  # the same, phrases by pairs alone
     rank_stemmed: list[SearchQuery] = field(default_factory=list)  # positive parts, for ranking
     rank_exact: list[SearchQuery] = field(default_factory=list)
     positive: bool = False
@@ -141,24 +143,33 @@ class TextConditions:
         phrase_part = reduce(or_, (phrase_query(p) for p in phrases)) if phrases else None
         if word_part is not None and phrase_part is not None:
             self.either.append(Q(stemmed=word_part) | phrase_condition(phrases))
+            narrowed = phrase_condition(phrases, narrow_only=True)
+            self.either_narrowed.append(Q(stemmed=word_part) | narrowed)
         elif word_part is not None:
             self.stemmed.append(word_part)
         else:
             self.either.append(phrase_condition(phrases))
+            self.either_narrowed.append(phrase_condition(phrases, narrow_only=True))
         if word_part is not None:
             self.rank_stemmed.append(word_part)
         if phrase_part is not None:
             self.rank_exact.append(phrase_part)
 
-    def filters(self) -> list[Q]:
+    def filters(self, *, narrowed: bool = False) -> list[Q]:
         """One condition per vector (a single tsquery, so one GIN index scan answers it), and
-        one per clause of phrases (their pairs, then their order)."""
-        conditions = list(self.either)
+        one per clause of phrases (their pairs, then their order). `narrowed`: a superset that
+        reads no vector (phrases by their pairs alone, excluded phrases not checked), whose
+        count says quickly whether a search finds many turns."""
+        conditions = list(self.either_narrowed if narrowed else self.either)
         if self.stemmed:
             conditions.append(Q(stemmed=reduce(and_, self.stemmed)))
-        if self.exact:
+        if self.exact and not narrowed:
             conditions.append(Q(exact=reduce(and_, self.exact)))
         return conditions
+
+    @property
+    def has_phrases(self) -> bool:
+        return self.either_narrowed != self.either
 
     def rank(self, sort: str):
         parts = []
@@ -185,11 +196,12 @@ class TextConditions:
         return reduce(lambda a, b: a + b, parts)
 
 
-def matching_turns(query: EngineQuery, text: TextConditions):
+def matching_turns(query: EngineQuery, text: TextConditions, *, narrowed: bool = False):
     """Published speech turns (what the Whoosh index holds) that match, as rows of the search
-    documents (migration 0004 copied each turn's facts there: no join per match)."""
+    documents (migration 0004 copied each turn's facts there: no join per match). `narrowed`:
+    a superset found without reading the vectors (TextConditions.filters), turn ids only."""
     documents = TurnSearchDocument.objects.filter(published=True, kind=Turn.Kind.SPEECH)
-    for condition in text.filters():
+    for condition in text.filters(narrowed=narrowed):
         documents = documents.filter(condition)
     if query.speaker_slugs is not None:
         speakers = Speaker.objects.filter(slug__in=query.speaker_slugs).values_list("pk", flat=True)
@@ -208,6 +220,8 @@ def matching_turns(query: EngineQuery, text: TextConditions):
         documents = documents.filter(transcript_date__gte=query.after)
     if query.before:
         documents = documents.filter(transcript_date__lte=query.before)
+    if narrowed:
+        return documents.order_by().values("turn_id")
     return (
         documents.annotate(rank=text.rank(query.sort))
         .order_by()
@@ -384,7 +398,9 @@ class PostgresEngine:
             cursor.execute("SET LOCAL jit = off")
             documents = self._documents(cursor)
             estimate = None
-            if documents > APPROXIMATE_ABOVE and self._many(cursor, matches_sql, named):
+            if documents > APPROXIMATE_ABOVE and self._many(
+                cursor, matches_sql, named, query, text
+            ):
                 estimate = self._sampled(cursor, matches_sql, named, query, documents)
             if estimate is None or estimate.total <= APPROXIMATE_ABOVE:
                 cursor.execute(search_statement(matches_sql, query), named)
@@ -427,12 +443,24 @@ class PostgresEngine:
         return documents
 
     @staticmethod
-    def _many(cursor, matches_sql: str, named: dict) -> bool:
-        """Whether the planner expects more matches than APPROXIMATE_ABOVE: then the sample comes
-        first, and most often the exact count is never attempted."""
+    def _many(cursor, matches_sql: str, named: dict, query: EngineQuery, text) -> bool:
+        """Whether there are likely more matches than APPROXIMATE_ABOVE: then the sample comes
+        first, and most often the exact count is never attempted. The planner's estimate, and
+        for a phrase (whose pairs the planner takes for independent words, and so expects far
+        too few turns for "going to be") a count of the turns holding its pairs, up to the
+        threshold: an index scan that reads no vector, where the exact attempt would rank and
+        check the order in up to APPROXIMATE_ABOVE of them only to find out."""
         cursor.execute(f"EXPLAIN (FORMAT JSON) {matches_sql}", named)
         plan = _json(cursor.fetchone()[0])
-        return plan[0]["Plan"]["Plan Rows"] > APPROXIMATE_ABOVE
+        if plan[0]["Plan"]["Plan Rows"] > APPROXIMATE_ABOVE:
+            return True
+        if not text.has_phrases:
+            return False
+        probe, params = matching_turns(query, text, narrowed=True).query.sql_with_params()
+        cursor.execute(
+            f"SELECT count(*) FROM ({probe} LIMIT {APPROXIMATE_ABOVE + 1}) AS probe", params
+        )
+        return cursor.fetchone()[0] > APPROXIMATE_ABOVE
 
     @staticmethod
     def _sampled(

@@ -66,7 +66,7 @@ ORDERS = {
 
 # Above this many matching turns, totals and facets are estimated from a sample (see
 # PostgresSearchEngine). A module constant so that a test can lower it.
-APPROXIMATE_ABOVE = 20_000
+APPROXIMATE_ABOVE = 10_000
 SAMPLE_DOCUMENTS = 10_000  # search documents read for an estimate (1% of a million)
 SAMPLE_SEED = 17
 
@@ -106,6 +106,9 @@ class TextConditions:
     rank_stemmed: list[SearchQuery] = field(default_factory=list)  # positive parts, for ranking
     rank_exact: list[SearchQuery] = field(default_factory=list)
     positive: bool = False
+    # Index lookups the positive clauses AND together (a word, each pair of a phrase): past one,
+    # the planner multiplies their frequencies as if independent, and expects far too few turns.
+    lookups: int = 0
     notes: list[str] = field(default_factory=list)
     languages: tuple[str, ...] = ()  # the query's words are stemmed for each of them
 
@@ -139,6 +142,8 @@ class TextConditions:
             self.exact.extend(phrase_query(p, invert=True) for p in phrases)
             return
         self.positive = True
+        # (a clause of several terms is an OR: one lookup, as far as misestimates go)
+        self.lookups += 1 if len(clause.terms) > 1 else max([1, *(len(p) - 1 for p in phrases)])
         word_part = reduce(or_, (word_query(w) for w in words)) if words else None
         phrase_part = reduce(or_, (phrase_query(p) for p in phrases)) if phrases else None
         if word_part is not None and phrase_part is not None:
@@ -166,10 +171,6 @@ class TextConditions:
         if self.exact and not narrowed:
             conditions.append(Q(exact=reduce(and_, self.exact)))
         return conditions
-
-    @property
-    def has_phrases(self) -> bool:
-        return self.either_narrowed != self.either
 
     def rank(self, sort: str):
         parts = []
@@ -398,9 +399,7 @@ class PostgresEngine:
             cursor.execute("SET LOCAL jit = off")
             documents = self._documents(cursor)
             estimate = None
-            if documents > APPROXIMATE_ABOVE and self._many(
-                cursor, matches_sql, named, query, text
-            ):
+            if documents > APPROXIMATE_ABOVE and self._many(cursor, query, text):
                 estimate = self._sampled(cursor, matches_sql, named, query, documents)
             if estimate is None or estimate.total <= APPROXIMATE_ABOVE:
                 cursor.execute(search_statement(matches_sql, query), named)
@@ -443,20 +442,22 @@ class PostgresEngine:
         return documents
 
     @staticmethod
-    def _many(cursor, matches_sql: str, named: dict, query: EngineQuery, text) -> bool:
+    def _many(cursor, query: EngineQuery, text) -> bool:
         """Whether there are likely more matches than APPROXIMATE_ABOVE: then the sample comes
-        first, and most often the exact count is never attempted. The planner's estimate, and
-        for a phrase (whose pairs the planner takes for independent words, and so expects far
-        too few turns for "going to be") a count of the turns holding its pairs, up to the
-        threshold: an index scan that reads no vector, where the exact attempt would rank and
-        check the order in up to APPROXIMATE_ABOVE of them only to find out."""
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {matches_sql}", named)
+        first, and most often the exact count is never attempted. The planner's estimate of the
+        turns that hold the words and the phrases' pairs (not their order: it would multiply
+        that in as if independent too); and where several lookups are ANDed (two words, a
+        phrase of three, which the planner takes for independent and so expects far too few
+        turns for "going to be") a count of those turns up to the threshold: an index scan that
+        reads no vector, where the exact attempt would rank and check the order in up to
+        APPROXIMATE_ABOVE of them only to find out."""
+        probe, params = matching_turns(query, text, narrowed=True).query.sql_with_params()
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {probe}", params)
         plan = _json(cursor.fetchone()[0])
         if plan[0]["Plan"]["Plan Rows"] > APPROXIMATE_ABOVE:
             return True
-        if not text.has_phrases:
+        if text.lookups < 2:  # one word, one pair: the planner's statistics know how common
             return False
-        probe, params = matching_turns(query, text, narrowed=True).query.sql_with_params()
         cursor.execute(
             f"SELECT count(*) FROM ({probe} LIMIT {APPROXIMATE_ABOVE + 1}) AS probe", params
         )

@@ -175,7 +175,9 @@ def russian_texts() -> list[str]:
     return [" ".join(line for line in lines if not line.startswith("#"))]
 
 
-def generate(turns: int, out: Path, seed: int = 7, mixed: bool = False) -> dict:
+def generate(
+    turns: int, out: Path, seed: int = 7, mixed: bool = False, prefix: str = "synthetic"
+) -> dict:
     rng = random.Random(seed)
     chains = {"en": Markov(training_texts(), seed=seed)}
     if mixed:
@@ -232,7 +234,7 @@ def generate(turns: int, out: Path, seed: int = 7, mixed: bool = False) -> dict:
                 length *= 2  # characters, about two to a word
             body = chain.sentence_stream(length)
             paragraphs.append(f"{label}:  {body}")
-        name = f"{day.isoformat()}-synthetic-{number:06d}"
+        name = f"{day.isoformat()}-{prefix}-{number:06d}"
         (out / f"{name}.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
         sidecar = {
             "title": f"{rng.choice(KINDS).replace('-', ' ').title()} with {official_name} #{number}",
@@ -253,8 +255,13 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--mixed", action="store_true", help="a tenth Chinese, a tenth Russian")
+    parser.add_argument(
+        "--prefix",
+        default="synthetic",
+        help="in file names and source URLs (a second corpus for the same archive needs another)",
+    )
     args = parser.parse_args()
-    print(generate(args.turns, args.out, args.seed, args.mixed))
+    print(generate(args.turns, args.out, args.seed, args.mixed, args.prefix))
 
 
 if __name__ == "__main__":

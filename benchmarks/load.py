@@ -221,6 +221,12 @@ def main() -> None:
                 str(args.ingest_turns),
                 "--out",
                 str(corpus),
+                # Texts and names (so source URLs) of their own: an archive made by the same
+                # generator (a kept benchmark database) already holds the default seed's.
+                "--seed",
+                str(os.getpid()),
+                "--prefix",
+                f"load-{os.getpid()}",
             ],
             cwd=ROOT,
             check=True,

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from archive.counts import count_of
 from archive.languages import name as language_name
 from archive.people.names import sort_name_for
 
@@ -210,7 +211,9 @@ class TranscriptQuerySet(models.QuerySet):
 
     def with_turn_counts(self) -> TranscriptQuerySet:
         """Annotate `turn_count`: speech turns (stage directions are not statements)."""
-        return self.annotate(turn_count=Count("turns", filter=Q(turns__kind=Turn.Kind.SPEECH)))
+        return self.annotate(
+            turn_count=count_of(Turn.objects.filter(transcript=OuterRef("pk")).speech())
+        )
 
     def with_participants(self, transcripts) -> list[Transcript]:
         """Give each of these transcripts its `participants` (the people who speak in it:

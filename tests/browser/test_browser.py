@@ -84,8 +84,9 @@ def test_transcript_page_copy_citation_and_find(page):
     page.get_by_role(
         "link", name="Secretary Antony J. Blinken at the Reuters NEXT Conference"
     ).first.click()
-    assert (
-        page.get_by_role("heading", level=1).inner_text().startswith("Secretary Antony J. Blinken")
+    page.wait_for_url(re.compile(r"/transcripts/[\w-]+/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        re.compile(r"^Secretary Antony J\. Blinken")
     )
     assert page.locator(".participant .speaker-name").all_inner_texts()[:2] == [
         "Alessandra Galloni",
@@ -105,15 +106,16 @@ def test_transcript_page_copy_citation_and_find(page):
 
     page.get_by_label("Find in this transcript").fill("Normandy")
     page.get_by_role("button", name="Find").click()
-    assert page.locator(".transcript__body .turn").count() == 1
-    assert page.locator(".transcript__body mark").first.inner_text() == "Normandy"
+    page.wait_for_url(re.compile(r"\?q=Normandy"))
+    expect(page.locator(".transcript__body .turn")).to_have_count(1)
+    expect(page.locator(".transcript__body mark").first).to_have_text("Normandy")
 
 
 def test_browse_a_speaker_and_a_topic(page):
     page.goto("/speakers/")
     page.get_by_role("link", name="Antony Blinken").first.click()
     page.wait_for_url(re.compile(r"/speakers/antony-blinken/"))
-    assert "Antony Blinken" in page.get_by_role("heading", level=1).inner_text()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Antony Blinken")
     assert page.locator(".result-list li").count() > 0
 
     page.goto("/topics/")
@@ -129,6 +131,7 @@ def test_use_the_api(page):
     page.goto("/api/")
     assert page.get_by_role("heading", level=1).inner_text() == "JSON API"
     page.get_by_role("link", name="/api/openapi.json").click()
+    page.wait_for_url(re.compile(r"/api/openapi\.json$"))
     document = json.loads(page.locator("body").inner_text())
     assert document["openapi"].startswith("3.")
 
@@ -155,6 +158,7 @@ def test_pages_work_without_javascript(browser, sample_site):
         page.locator(".result-list li.result").first.get_by_role(
             "link", name=re.compile("Read in context")
         ).click()
+        page.wait_for_url(re.compile(r"#t\d+$"))
         fragment = page.url.rsplit("#", 1)[1]
         turn = page.locator(f"#{fragment}")
         assert turn.evaluate("element => element.matches(':target')")

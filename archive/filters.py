@@ -130,7 +130,7 @@ class SpeakerPageFilters(SpeakerFilters):
     def apply(self, speakers):
         speakers = super().apply(speakers)
         if self.sort == "count":
-            return speakers.order_by("-turn_count", "sort_name", "pk")
+            return speakers.by_turn_count()
         return speakers.order_by("sort_name", "name", "pk")  # by family name
 
 

@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
-from archive.counts import count_of
+from archive.counts import RankedByCount, count_of, counted, ranked_by_count
 from archive.languages import name as language_name
 from archive.people.names import sort_name_for
 
@@ -67,13 +67,12 @@ class SpeakerQuerySet(models.QuerySet):
         )
 
     def with_turn_counts(self) -> SpeakerQuerySet:
-        """Annotate `turn_count`: the speaker's published speech turns."""
-        return self.annotate(
-            turn_count=Count(
-                "turns",
-                filter=Q(turns__transcript__published=True, turns__kind=Turn.Kind.SPEECH),
-            )
-        )
+        """Each speaker with `turn_count`: their published speech turns (archive.counts)."""
+        return counted(self, "by_speaker")
+
+    def by_turn_count(self) -> RankedByCount:
+        """These speakers, most statements first, then by family name: a sequence to page."""
+        return ranked_by_count(self, "by_speaker", then=("sort_name", "name", "pk"))
 
     def named(self) -> SpeakerQuerySet:
         """Leave out placeholders ("Questioner, press briefing (7 Jun 2021)", from before
@@ -497,17 +496,16 @@ class Turn(models.Model):
 
 class TopicQuerySet(models.QuerySet):
     def with_turn_counts(self) -> TopicQuerySet:
-        """Annotate `turn_count`: published speech turns with a visible tag of the topic."""
-        return self.annotate(
-            turn_count=Count(
-                "turn_tags",
-                filter=Q(
-                    turn_tags__rejected=False,
-                    turn_tags__turn__transcript__published=True,
-                    turn_tags__turn__kind=Turn.Kind.SPEECH,
-                ),
-            )
-        )
+        """Each topic with `turn_count`: published speech turns with a visible tag of it."""
+        return counted(self, "by_topic")
+
+    def with_statements(self) -> TopicQuerySet:
+        """Topics that some published statement is tagged with, each with `turn_count`."""
+        return counted(self, "by_topic", only_counted=True)
+
+    def by_turn_count(self) -> RankedByCount:
+        """These topics, most statements first, then by name: a sequence to page or slice."""
+        return ranked_by_count(self, "by_topic", then=("name", "pk"))
 
 
 class Topic(models.Model):

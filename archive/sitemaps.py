@@ -78,7 +78,7 @@ class TopicSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Topic.objects.with_turn_counts().filter(turn_count__gt=0).order_by("pk")
+        return Topic.objects.with_statements().order_by("pk")
 
 
 SITEMAPS = {

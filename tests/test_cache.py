@@ -251,3 +251,24 @@ def test_facet_counts_are_counted_once_for_every_page_and_order_of_a_search(
     newest = get(client, "/api/search/?q=Minsk&sort=newest").json()
     assert asked == [True, False]
     assert newest["facets"] == first["facets"] and first["facets"]["speaker"]
+
+
+# --- Counts over the whole archive ---------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_archive_counts_are_kept_in_the_cache_for_every_worker(
+    search_cache, django_assert_num_queries
+):
+    """With CACHE_URL the statements counted for a version are shared through the cache (every
+    gunicorn worker reads them), and a change is a new version, counted anew."""
+    from archive.caching import _held
+    from archive.counts import statement_counts
+
+    make_transcript("Briefing", turns=[("MR PRICE", "One."), ("MR PRICE", "Two.")])
+    assert statement_counts("default").total == 2
+    _held.clear()  # what this process holds plays no part: another worker would not have it
+    with django_assert_num_queries(1):  # the data version; the counts come from the cache
+        assert statement_counts("default").total == 2
+    make_transcript("Another", turns=[("MR PRICE", "Three.")])
+    assert statement_counts("default").total == 3

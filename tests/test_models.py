@@ -55,7 +55,7 @@ def test_a_public_speaker_has_a_published_speech_turn(archive):
 
 
 def test_speaker_turn_counts_count_published_speech_turns(archive):
-    counts = dict(Speaker.objects.public().with_turn_counts().values_list("name", "turn_count"))
+    counts = {s.name: s.turn_count for s in Speaker.objects.public().with_turn_counts()}
     assert counts == {"Antony Blinken": 2, "Alessandra Galloni": 2}
 
 

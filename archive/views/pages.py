@@ -13,6 +13,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from archive.counts import statement_counts
 from archive.exchanges import exchange_of
 from archive.filters import TranscriptPageFilters
 from archive.models import Participant, Speaker, Topic, Transcript, Turn
@@ -33,16 +34,12 @@ def home(request):
     context = {
         "transcript_count": transcripts.count(),
         "speaker_count": Speaker.objects.public().count(),
-        "turn_count": Turn.objects.published().speech().count(),
+        "turn_count": statement_counts(transcripts.db).total,
         "first_date": dates["first"],
         "last_date": dates["last"],
         "recent_transcripts": transcripts.order_by("-date", "-pk")[:6],
-        "top_topics": Topic.objects.with_turn_counts()
-        .filter(turn_count__gt=0)
-        .order_by("-turn_count", "name")[:10],
-        "top_speakers": Speaker.objects.public()
-        .with_turn_counts()
-        .order_by("-turn_count", "name")[:8],
+        "top_topics": Topic.objects.with_statements().by_turn_count()[:10],
+        "top_speakers": Speaker.objects.public().by_turn_count()[:8],
     }
     return render(request, "archive/home.html", context)
 

@@ -8,7 +8,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from archive.models import Speaker, Transcript, Turn
+from archive.counts import statement_counts
+from archive.models import Speaker, Transcript
 
 # Pages without end (every search, every alert) and the admin are not for crawlers.
 ROBOTS_DISALLOW = ["/admin/", "/search/", "/feeds/search/", "/alerts/", "/api/search/"]
@@ -27,7 +28,7 @@ def about(request):
         "sources": sources,
         "unnamed_sources": published.filter(source_name="").count(),
         "transcript_count": published.count(),
-        "turn_count": Turn.objects.published().speech().count(),
+        "turn_count": statement_counts(published.db).total,
         "speaker_count": Speaker.objects.public().count(),
         "corrections_email": settings.PARLEY_CORRECTIONS_EMAIL,
     }

@@ -1,0 +1,155 @@
+"""Statements counted over the whole archive (archive.counts): the same numbers as counting them
+row by row, counted once per data version, and never kept past a change, a rollback or a
+version another database reached.
+
+Tests with `transactional_db` run as a server does (autocommit: what is counted is kept until
+the version moves); the others run inside a test's transaction, as most of the suite does.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.urls import reverse
+
+from archive.caching import per_version
+from archive.counts import statement_counts
+from archive.models import Speaker, Topic, Transcript, Turn, TurnTopic
+from tests.support import make_speaker, make_topic, make_transcript, tag
+
+pytestmark = pytest.mark.django_db
+
+
+def counted_row_by_row() -> tuple[int, dict[int, int], dict[int, int]]:
+    statements = [t for t in Turn.objects.select_related("transcript") if t.transcript.published]
+    statements = [t for t in statements if t.kind == Turn.Kind.SPEECH]
+    by_speaker: dict[int, int] = {}
+    for turn in statements:
+        if turn.speaker_id:
+            by_speaker[turn.speaker_id] = by_speaker.get(turn.speaker_id, 0) + 1
+    ids = {t.pk for t in statements}
+    by_topic: dict[int, int] = {}
+    for tag_ in TurnTopic.objects.filter(rejected=False, turn_id__in=ids):
+        by_topic[tag_.topic_id] = by_topic.get(tag_.topic_id, 0) + 1
+    return len(statements), by_speaker, by_topic
+
+
+def small_archive():
+    """Two people, a topic tagged visibly, rejected and on a narrative turn, and an unpublished
+    transcript whose statements count nowhere."""
+    ana, ben = make_speaker("Ana Ruiz"), make_speaker("Ben Cho")
+    sanctions = make_topic("Sanctions")
+    talk = make_transcript(
+        "Talk",
+        speakers={"RUIZ": ana, "CHO": ben},
+        turns=[("RUIZ", "One."), ("CHO", "Two."), ("", "(Applause.)"), ("RUIZ", "Three.")],
+    )
+    turns = list(talk.turns.order_by("position"))
+    tag(turns[0], sanctions)
+    tag(turns[1], sanctions, rejected=True)
+    tag(turns[2], sanctions)  # narrative: not a statement
+    tag(turns[3], sanctions)
+    hidden = make_transcript(
+        "Hidden", speakers={"CHO": ben}, turns=[("CHO", "Four."), ("CHO", "Five.")]
+    )
+    tag(hidden.turns.first(), sanctions)
+    Transcript.objects.filter(pk=hidden.pk).update(published=False)
+    return ana, ben, sanctions, hidden
+
+
+def test_the_counts_are_those_counted_row_by_row():
+    ana, ben, sanctions, _hidden = small_archive()
+    counts = statement_counts(DEFAULT_DB_ALIAS)
+    total, by_speaker, by_topic = counted_row_by_row()
+    assert (counts.total, dict(counts.by_speaker), dict(counts.by_topic)) == (
+        total,
+        by_speaker,
+        by_topic,
+    )
+    assert (counts.total, counts.by_speaker[ana.pk], counts.by_speaker[ben.pk]) == (3, 2, 1)
+    assert counts.by_topic[sanctions.pk] == 2
+
+
+def test_lists_give_each_row_its_count_and_rank_by_it():
+    ana, ben, sanctions, _hidden = small_archive()
+    make_topic("Unused")
+    assert {s.name: s.turn_count for s in Speaker.objects.public().with_turn_counts()} == {
+        "Ana Ruiz": 2,
+        "Ben Cho": 1,
+    }
+    ranked = Speaker.objects.public().by_turn_count()
+    assert [s.name for s in ranked] == ["Ana Ruiz", "Ben Cho"]
+    assert len(ranked) == 2 and ranked[1].turn_count == 1 and ranked[-1].name == "Ben Cho"
+    assert {t.name: t.turn_count for t in Topic.objects.with_turn_counts()} == {
+        "Sanctions": 2,
+        "Unused": 0,
+    }
+    assert [t.name for t in Topic.objects.with_statements()] == ["Sanctions"]
+
+
+def test_the_speaker_list_ranks_by_count_a_page_at_a_time(client):
+    people = [make_speaker(f"Person {letter}") for letter in "ABCDEFG"]
+    labels = {f"P{i}": person for i, person in enumerate(people)}
+    # Person A says one thing, Person B two, ... Person G seven.
+    turns = [(f"P{i}", f"Statement {n}.") for i in range(7) for n in range(i + 1)]
+    make_transcript("Many", speakers=labels, turns=turns)
+    html = client.get(reverse("archive:speaker_list"), {"sort": "count"}).content.decode()
+    order = [html.index(f"Person {letter}<") for letter in "GFEDCBA"]
+    assert order == sorted(order)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counted_once_per_version_and_again_after_a_change(django_assert_num_queries):
+    ana, ben, sanctions, hidden = small_archive()
+    first = statement_counts(DEFAULT_DB_ALIAS)
+    with django_assert_num_queries(1):  # the data version only
+        again = statement_counts(DEFAULT_DB_ALIAS)
+    assert again is first
+
+    hidden.published = True
+    hidden.save()  # a change of published data: a new version
+    counts = statement_counts(DEFAULT_DB_ALIAS)
+    assert (counts.total, counts.by_speaker[ben.pk], counts.by_topic[sanctions.pk]) == (5, 3, 3)
+
+    ana.turns.first().delete()
+    assert statement_counts(DEFAULT_DB_ALIAS).by_speaker[ana.pk] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_made_in_the_admin_is_counted_on_the_next_home_page(admin_client, client):
+    _ana, _ben, _sanctions, hidden = small_archive()
+    assert _home_statements(client) == 3
+    response = admin_client.post(
+        reverse("admin:archive_transcript_changelist"),
+        {"action": "publish", "_selected_action": [hidden.pk]},
+    )
+    assert response.status_code == 302
+    assert Transcript.objects.get(pk=hidden.pk).published
+    assert _home_statements(client) == 5
+
+
+def _home_statements(client) -> int:
+    html = client.get(reverse("archive:home")).content.decode()
+    return int(re.search(r"<strong>([\d,]+)</strong> statements?", html)[1].replace(",", ""))
+
+
+def test_a_rolled_back_version_is_never_served_again():
+    """Inside one transaction a version rolled back is reached again by other changes: what was
+    counted under it before the rollback is not what the archive holds now."""
+    calls = []
+
+    def count_afters():
+        calls.append(1)
+        return Transcript.objects.filter(title="After").count()
+
+    make_transcript("Before", turns=[("A", "One.")])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_transcript("Rolled back", turns=[("A", "Two.")])
+        assert per_version("afters", count_afters, DEFAULT_DB_ALIAS) == 0
+        raise RuntimeError
+    make_transcript("After", turns=[("A", "Two.")])  # as many changes: the same version again
+    assert per_version("afters", count_afters, DEFAULT_DB_ALIAS) == 1
+    assert per_version("afters", count_afters, DEFAULT_DB_ALIAS) == 1
+    assert len(calls) == 2  # counted after the rollback, then kept

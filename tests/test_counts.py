@@ -153,3 +153,23 @@ def test_a_rolled_back_version_is_never_served_again():
     assert per_version("afters", count_afters, DEFAULT_DB_ALIAS) == 1
     assert per_version("afters", count_afters, DEFAULT_DB_ALIAS) == 1
     assert len(calls) == 2  # counted after the rollback, then kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_topic_page_counts_once_per_version_and_again_after_a_change(client):
+    ana, ben, sanctions, hidden = small_archive()
+    url = sanctions.get_absolute_url()
+
+    def statements(response) -> int:
+        return int(re.search(r"<p>(\d+) statements?", response.content.decode())[1])
+
+    other = make_topic("Elections")
+    tag(ana.turns.first(), other)
+    assert statements(client.get(url)) == 2
+    assert statements(client.get(url)) == 2  # from what was counted for this version
+    assert statements(client.get(other.get_absolute_url())) == 1  # each topic its own
+    assert statements(client.get(url, {"speaker": ana.slug})) == 2  # counted as asked
+    hidden.published = True
+    hidden.save()
+    assert statements(client.get(url)) == 3
+    assert statements(client.get(url, {"speaker": ben.slug})) == 1

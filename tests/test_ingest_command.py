@@ -297,6 +297,30 @@ def test_quiet_prints_only_the_summary_and_problems(seed_file, bad_files):
     assert err == ""
 
 
+def test_a_large_load_lists_a_screenful_of_loaded_files_and_every_failure(tmp_path):
+    from archive.management.commands.ingest import SUMMARY_FILES
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    n = SUMMARY_FILES + 5
+    for i in range(n):
+        (folder / f"2021-01-{i + 1:02d}-remarks.txt").write_text(
+            f"MR. PRICE:  Statement number {i} on the talks.\n\nQUESTION:  And {i}?\n"
+        )
+    empties = [folder / f"empty-{i}.txt" for i in range(SUMMARY_FILES + 2)]
+    for empty in empties:
+        empty.write_bytes(b"")
+    out, _, _ = run_ingest(folder, expect_failure=True)
+
+    assert f"{n} loaded" in out and f"{len(empties)} failed" in out
+    loaded = out[out.index("Loaded:") : out.index("Failed:")]
+    assert loaded.count("remarks.txt") == SUMMARY_FILES
+    assert "… and 5 more" in loaded
+    failed = out[out.index("Failed:") :]
+    assert all(f"  {empty}: empty file" in failed for empty in empties)
+    assert out.count("loaded       ") == n  # each file still has its line
+
+
 def test_the_progress_bar_draws_on_a_terminal():
     class Terminal(io.StringIO):
         def isatty(self):

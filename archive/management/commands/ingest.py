@@ -32,6 +32,7 @@ METADATA_OPTIONS = (
     "language",
 )
 DRY_RUN_VERBS = {LOADED: "would load", UPDATED: "would update", UNCHANGED: "unchanged"}
+SUMMARY_FILES = 20  # files that went well listed in the summary; problems are all listed
 
 
 class ProgressBar:
@@ -187,9 +188,14 @@ class Command(BaseCommand):
                 continue
             heading = verbs.get(status, status)
             stream.write(f"{heading[:1].upper()}{heading[1:]}:")
-            for outcome in group:
+            # Every problem is listed; files that went well, up to a screenful (each had its
+            # line above, and a load of thousands would repeat them all).
+            shown = group if status in (SKIPPED, FAILED) else group[:SUMMARY_FILES]
+            for outcome in shown:
                 detail = f": {outcome.describe_problem()}" if outcome.reason else ""
                 stream.write(f"  {outcome.file}{detail}")
+            if len(group) > len(shown):
+                stream.write(f"  … and {len(group) - len(shown):,} more")
 
 
 def database_problem() -> str | None:

@@ -139,15 +139,18 @@ def cached_search(view: Callable) -> Callable:
 _held: dict[tuple[str, str], tuple[tuple, object]] = {}  # (kind, alias): (key, value)
 
 
-def per_version(kind: str, compute: Callable[[], T], using: str) -> T:
+def per_version(
+    kind: str, compute: Callable[[], T], using: str, *, if_kept: Callable[[], T] | None = None
+) -> T:
     """compute() once per data version of the database `using`: kept in Django's cache when
     CACHE_URL is set (shared by every worker), else in this process (the latest version of each
     kind). Inside a transaction it is kept for that transaction only (and for its savepoint: a
-    version seen there may be rolled back and reached again by other changes)."""
+    version seen there may be rolled back and reached again by other changes). With `if_kept`,
+    what is kept for this version, else if_kept() (and nothing is computed or kept)."""
     connection = connections[using]
     version = data_version(using)
     if not version:  # no version row (a database just flushed): nothing to key it by
-        return compute()
+        return (if_kept or compute)()
     if connection.in_atomic_block:
         # The outermost block (held, and compared as itself) and the savepoints' names, unique
         # within it: none of them comes back once rolled back.
@@ -156,6 +159,8 @@ def per_version(kind: str, compute: Callable[[], T], using: str) -> T:
         key = _key(kind, version, connection.settings_dict["NAME"] or using)
         value = _read(key)
         if value is None:
+            if if_kept:
+                return if_kept()
             value = compute()
             _write(key, value)
         return value
@@ -164,6 +169,8 @@ def per_version(kind: str, compute: Callable[[], T], using: str) -> T:
     held = _held.get((kind, using))
     if held is not None and held[0] == key:
         return held[1]
+    if if_kept:
+        return if_kept()
     value = compute()
     _held[(kind, using)] = (key, value)
     return value

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from django.apps import apps
 from django.db import models
@@ -31,6 +32,9 @@ def count_of(rows: models.QuerySet) -> Coalesce:
     return Coalesce(Subquery(number, output_field=IntegerField()), 0)
 
 
+FEW = 3  # rows that count their own statements rather than take the archive's counts
+
+
 @dataclass(frozen=True)
 class StatementCounts:
     """Published speech turns: in all, by speaker id and by topic id (visible tags only)."""
@@ -40,55 +44,73 @@ class StatementCounts:
     by_topic: Mapping[int, int]
 
 
-def statement_counts(using: str) -> StatementCounts:
+def statement_counts(using: str, *, if_not_kept=None):
     """The archive's statement counts as the database `using` holds them, counted once per data
-    version."""
+    version (with `if_not_kept`: if they are not counted yet for this version, if_not_kept())."""
     from archive.caching import per_version
 
-    return per_version("statement-counts", lambda: _count_statements(using), using)
+    count = partial(_count_statements, using)
+    return per_version("statement-counts", count, using, if_kept=if_not_kept)
 
 
 def _count_statements(using: str) -> StatementCounts:
-    # The models from the registry: archive.models builds its querysets with this module.
-    Turn, TurnTopic = apps.get_model("archive", "Turn"), apps.get_model("archive", "TurnTopic")
-    statements = Turn.objects.using(using).published().speech()
-    by_speaker = dict(
-        statements.exclude(speaker=None)
-        .order_by()
-        .values("speaker")
-        .annotate(n=Count("pk"))
-        .values_list("speaker", "n")
-    )
-    by_topic = dict(
-        TurnTopic.objects.using(using)
-        .visible()
-        .filter(turn__in=statements)
-        .order_by()
-        .values("topic")
-        .annotate(n=Count("pk"))
-        .values_list("topic", "n")
-    )
-    return StatementCounts(statements.count(), by_speaker, by_topic)
+    return StatementCounts(_statements(using).count(), _by_speaker(using), _by_topic(using))
+
+
+def _statements(using: str) -> models.QuerySet:
+    # The model from the registry: archive.models builds its querysets with this module.
+    return apps.get_model("archive", "Turn").objects.using(using).published().speech()
+
+
+def _by_speaker(using: str, ids: Sequence[int] | None = None) -> dict[int, int]:
+    statements = _statements(using).exclude(speaker=None)
+    if ids is not None:
+        statements = statements.filter(speaker__in=ids)
+    rows = statements.order_by().values("speaker").annotate(n=Count("pk"))
+    return dict(rows.values_list("speaker", "n"))
+
+
+def _by_topic(using: str, ids: Sequence[int] | None = None) -> dict[int, int]:
+    tags = apps.get_model("archive", "TurnTopic").objects.using(using).visible()
+    tags = tags.filter(turn__in=_statements(using))
+    if ids is not None:
+        tags = tags.filter(topic__in=ids)
+    rows = tags.order_by().values("topic").annotate(n=Count("pk"))
+    return dict(rows.values_list("topic", "n"))
 
 
 class _Counted(ModelIterable):
-    """Model instances, each with `turn_count` from statement_counts() (0 when it has none)."""
+    """Model instances, each with `turn_count` (0 when it has none), from statement_counts(),
+    counted once per data version for the whole archive; a few rows (a speaker's or a topic's
+    own page) count their own statements in one query when those are not counted yet (rather
+    than wait a second for the whole archive's after each change, at a million statements)."""
 
-    counts_by = ""
+    counts_by = ""  # the StatementCounts field
+    count_own = None  # (database alias, ids) -> {id: count}
 
     def __iter__(self):
-        counts = getattr(statement_counts(self.queryset.db), self.counts_by)
-        for row in super().__iter__():
+        rows = list(super().__iter__())
+        using = self.queryset.db
+        if not rows:
+            return
+        kept = statement_counts(using, if_not_kept=lambda: None) if len(rows) <= FEW else None
+        if len(rows) <= FEW and kept is None:
+            counts = self.count_own(using, [row.pk for row in rows])
+        else:
+            counts = getattr(kept or statement_counts(using), self.counts_by)
+        for row in rows:
             row.turn_count = counts.get(row.pk, 0)
             yield row
 
 
 class _CountedSpeakers(_Counted):
     counts_by = "by_speaker"
+    count_own = staticmethod(_by_speaker)
 
 
 class _CountedTopics(_Counted):
     counts_by = "by_topic"
+    count_own = staticmethod(_by_topic)
 
 
 _COUNTED = {"by_speaker": _CountedSpeakers, "by_topic": _CountedTopics}

@@ -15,7 +15,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.urls import reverse
 
 from archive.caching import per_version
-from archive.counts import statement_counts
+from archive.counts import FEW, statement_counts
 from archive.models import Speaker, Topic, Transcript, Turn, TurnTopic
 from tests.support import make_speaker, make_topic, make_transcript, tag
 
@@ -87,6 +87,25 @@ def test_lists_give_each_row_its_count_and_rank_by_it():
         "Unused": 0,
     }
     assert [t.name for t in Topic.objects.with_statements()] == ["Sanctions"]
+
+
+def test_a_few_rows_count_their_own_statements_and_many_take_the_archives(
+    django_assert_num_queries,
+):
+    people = [make_speaker(f"Person {i}") for i in range(FEW + 2)]
+    labels = {f"P{i}": person for i, person in enumerate(people)}
+    make_transcript("Many", speakers=labels, turns=[(f"P{i}", "Yes.") for i in range(FEW + 2)])
+    make_transcript("More", speakers=labels, turns=[("P0", "Again."), ("P1", "And again.")])
+    with django_assert_num_queries(3):  # the speaker, the data version, their own statements
+        one = Speaker.objects.with_turn_counts().get(pk=people[0].pk)
+    assert one.turn_count == 2
+    statement_counts(DEFAULT_DB_ALIAS)  # the archive's, counted for this version
+    with django_assert_num_queries(2):  # the speaker and the data version: the counts are kept
+        assert Speaker.objects.with_turn_counts().get(pk=people[0].pk).turn_count == 2
+    few = {s.pk: s.turn_count for s in Speaker.objects.with_turn_counts().order_by("pk")[:FEW]}
+    many = {s.pk: s.turn_count for s in Speaker.objects.with_turn_counts()}
+    assert len(few) == FEW < len(many) and all(many[pk] == n for pk, n in few.items())
+    assert [many[p.pk] for p in people] == [2, 2] + [1] * FEW
 
 
 def test_the_speaker_list_ranks_by_count_a_page_at_a_time(client):

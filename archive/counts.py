@@ -12,7 +12,6 @@ they are kept until the data version moves (every change of published data moves
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import partial
 
 from django.apps import apps
@@ -35,31 +34,25 @@ def count_of(rows: models.QuerySet) -> Coalesce:
 FEW = 3  # rows that count their own statements rather than take the archive's counts
 
 
-@dataclass(frozen=True)
-class StatementCounts:
-    """Published speech turns: in all, by speaker id and by topic id (visible tags only)."""
-
-    total: int
-    by_speaker: Mapping[int, int]
-    by_topic: Mapping[int, int]
-
-
-def statement_counts(using: str, *, if_not_kept=None):
-    """The archive's statement counts as the database `using` holds them, counted once per data
-    version (with `if_not_kept`: if they are not counted yet for this version, if_not_kept())."""
+def statement_counts(using: str, of: str, *, if_not_kept=None):
+    """The archive's published statements (speech turns) as the database `using` holds them:
+    `of` "total" (how many), "by_speaker" or "by_topic" ({id: how many}, visible tags only);
+    each counted once per data version, apart (a list needs one of them; while a load makes a
+    new version every second, each is counted again when asked). With `if_not_kept`: if it is
+    not counted yet for this version, if_not_kept()."""
     from archive.caching import per_version
 
-    count = partial(_count_statements, using)
-    return per_version("statement-counts", count, using, if_kept=if_not_kept)
-
-
-def _count_statements(using: str) -> StatementCounts:
-    return StatementCounts(_statements(using).count(), _by_speaker(using), _by_topic(using))
+    count = partial(_COUNTERS[of], using)
+    return per_version(f"statements-{of}", count, using, if_kept=if_not_kept)
 
 
 def _statements(using: str) -> models.QuerySet:
     # The model from the registry: archive.models builds its querysets with this module.
     return apps.get_model("archive", "Turn").objects.using(using).published().speech()
+
+
+def _total(using: str) -> int:
+    return _statements(using).count()
 
 
 def _by_speaker(using: str, ids: Sequence[int] | None = None) -> dict[int, int]:
@@ -79,13 +72,16 @@ def _by_topic(using: str, ids: Sequence[int] | None = None) -> dict[int, int]:
     return dict(rows.values_list("topic", "n"))
 
 
+_COUNTERS = {"total": _total, "by_speaker": _by_speaker, "by_topic": _by_topic}
+
+
 class _Counted(ModelIterable):
     """Model instances, each with `turn_count` (0 when it has none), from statement_counts(),
     counted once per data version for the whole archive; a few rows (a speaker's or a topic's
     own page) count their own statements in one query when those are not counted yet (rather
     than wait a second for the whole archive's after each change, at a million statements)."""
 
-    counts_by = ""  # the StatementCounts field
+    counts_by = ""  # what statement_counts() counts
     count_own = None  # (database alias, ids) -> {id: count}
 
     def __iter__(self):
@@ -93,11 +89,12 @@ class _Counted(ModelIterable):
         using = self.queryset.db
         if not rows:
             return
-        kept = statement_counts(using, if_not_kept=lambda: None) if len(rows) <= FEW else None
-        if len(rows) <= FEW and kept is None:
-            counts = self.count_own(using, [row.pk for row in rows])
+        if len(rows) <= FEW:
+            counts = statement_counts(using, self.counts_by, if_not_kept=lambda: None)
+            if counts is None:
+                counts = self.count_own(using, [row.pk for row in rows])
         else:
-            counts = getattr(kept or statement_counts(using), self.counts_by)
+            counts = statement_counts(using, self.counts_by)
         for row in rows:
             row.turn_count = counts.get(row.pk, 0)
             yield row
@@ -117,11 +114,11 @@ _COUNTED = {"by_speaker": _CountedSpeakers, "by_topic": _CountedTopics}
 
 
 def counted(queryset: models.QuerySet, by: str, *, only_counted: bool = False) -> models.QuerySet:
-    """`queryset`, whose rows come with their `turn_count` from StatementCounts' `by`
+    """`queryset`, whose rows come with their `turn_count` from statement_counts() `by`
     ("by_speaker", "by_topic"): a queryset still (filter, order and slice it as any other; the
     counts are given to the rows it yields). `only_counted`: only rows with some statement."""
     if only_counted:
-        counts = getattr(statement_counts(queryset.db), by)
+        counts = statement_counts(queryset.db, by)
         queryset = queryset.filter(pk__in=[pk for pk, n in counts.items() if n])
     queryset = queryset.all()
     queryset._iterable_class = _COUNTED[by]  # Django's hook for what a queryset yields
@@ -129,9 +126,9 @@ def counted(queryset: models.QuerySet, by: str, *, only_counted: bool = False) -
 
 
 def ranked_by_count(queryset: models.QuerySet, by: str, then: Sequence[str]) -> RankedByCount:
-    """The rows of `queryset` by their count in StatementCounts' `by`, most first, then by the
+    """The rows of `queryset` by their count in statement_counts() `by`, most first, then by the
     fields `then`."""
-    return RankedByCount(queryset, getattr(statement_counts(queryset.db), by), then)
+    return RankedByCount(queryset, statement_counts(queryset.db, by), then)
 
 
 class RankedByCount(Sequence):

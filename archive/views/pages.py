@@ -34,7 +34,7 @@ def home(request):
     context = {
         "transcript_count": transcripts.count(),
         "speaker_count": Speaker.objects.public().count(),
-        "turn_count": statement_counts(transcripts.db).total,
+        "turn_count": statement_counts(transcripts.db, "total"),
         "first_date": dates["first"],
         "last_date": dates["last"],
         "recent_transcripts": transcripts.order_by("-date", "-pk")[:6],

@@ -28,7 +28,7 @@ def about(request):
         "sources": sources,
         "unnamed_sources": published.filter(source_name="").count(),
         "transcript_count": published.count(),
-        "turn_count": statement_counts(published.db).total,
+        "turn_count": statement_counts(published.db, "total"),
         "speaker_count": Speaker.objects.public().count(),
         "corrections_email": settings.PARLEY_CORRECTIONS_EMAIL,
     }

@@ -195,3 +195,22 @@ def test_a_topic_page_counts_once_per_version_and_again_after_a_change(client):
     hidden.save()
     assert statements(client.get(url)) == 3
     assert statements(client.get(url, {"speaker": ben.slug})) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_persons_page_counts_once_per_version_and_shows_a_new_office(client):
+    """A person's page keeps what it counts per version; an office given to them (people data,
+    not a statement) is a new version too, so their page and speaker: searches see it."""
+    from archive.people.models import Membership, Organization, Post
+
+    ana, _ben, _sanctions, _hidden = small_archive()
+    url = ana.get_absolute_url()
+    assert "Special Envoy for the Talks" not in client.get(url).content.decode()
+    department = Organization.objects.create(identifier="dept", name="Department of Talks")
+    envoy = Post.objects.create(
+        identifier="envoy", label="Special Envoy for the Talks", organization=department
+    )
+    Membership.objects.create(person=ana, post=envoy, start_date="2020")
+    assert "Special Envoy for the Talks" in client.get(url).content.decode()
+    make_transcript("Later", speakers={"RUIZ": ana}, turns=[("RUIZ", "Four.")])
+    assert "— 3 statements in 2 transcripts" in client.get(url).content.decode()

@@ -35,7 +35,18 @@ from django.db.models import Max, signals
 from haystack.signals import BaseSignalProcessor
 
 from archive.caching import bump_data_version
-from archive.models import IndexTask, Speaker, SpeakerAlias, Topic, Transcript, Turn, TurnTopic
+from archive.models import (
+    IndexTask,
+    Membership,
+    Organization,
+    Post,
+    Speaker,
+    SpeakerAlias,
+    Topic,
+    Transcript,
+    Turn,
+    TurnTopic,
+)
 from archive.search.engine import get_engine
 
 log = logging.getLogger(__name__)
@@ -237,6 +248,11 @@ class OnCommitSignalProcessor(BaseSignalProcessor):
             (signals.post_delete, self.search_page_changed, Topic),
             (signals.post_save, self.alias_changed, SpeakerAlias),
             (signals.post_delete, self.alias_changed, SpeakerAlias),
+            *[
+                (signal, self.search_page_changed, people_data)
+                for people_data in (Membership, Post, Organization)
+                for signal in (signals.post_save, signals.post_delete)
+            ],
         ]
 
     def setup(self):
@@ -263,7 +279,8 @@ class OnCommitSignalProcessor(BaseSignalProcessor):
             _schedule(using or "default", speakers=[instance.pk])
 
     def search_page_changed(self, sender, instance, using=None, **kwargs):
-        """Topics: the search form lists them and topic: finds them; nothing to index."""
+        """Topics (the search form lists them and topic: finds them), and people's offices
+        (speaker: finds who held one; a person's page lists them): nothing to index."""
         bump_data_version(using or "default")
 
     def alias_changed(self, sender, instance, using=None, **kwargs):

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, redirect, render
 
+from archive.caching import per_version
 from archive.filters import SpeakerPageFilters
 from archive.models import Speaker, Transcript, Turn, TurnTopic
 from archive.search import build_snippet
@@ -96,10 +97,23 @@ def speaker_detail(request, slug):
         return redirect(merged.merged_into, permanent=False)
     speaker = get_object_or_404(Speaker.objects.public(), slug=slug)
     turns = Turn.objects.published().speech().by_speaker(speaker)
+    counted = per_version(f"speaker-{speaker.pk}", lambda: _counted(speaker, turns), turns.db)
     newest_first = turns.for_listing().order_by("-transcript__date", "-transcript_id", "position")
-    page_obj = Paginator(newest_first, TURNS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(newest_first, TURNS_PER_PAGE)
+    paginator.count = counted["turn_count"]
+    page_obj = paginator.get_page(request.GET.get("page"))
     for turn in page_obj.object_list:
         turn.snippet = build_snippet(turn.text, ())
+    return render(
+        request,
+        "archive/speaker_detail.html",
+        {"speaker": speaker, "page_obj": page_obj, **counted},
+    )
+
+
+def _counted(speaker: Speaker, turns) -> dict:
+    """What a person's page counts over all their statements (in each office, by topic, by
+    month, in all): counted once per data version (thousands of statements for some)."""
     top_topics = (
         TurnTopic.objects.visible()
         .filter(turn__in=turns)
@@ -115,16 +129,10 @@ def speaker_detail(request, slug):
         .annotate(count=Count("pk", distinct=True))
         .order_by("month")
     )
-    return render(
-        request,
-        "archive/speaker_detail.html",
-        {
-            "speaker": speaker,
-            "offices": offices_held(speaker, turns),
-            "page_obj": page_obj,
-            "turn_count": turns.count(),
-            "transcript_count": transcripts.count(),
-            "top_topics": list(top_topics),
-            "appearances": [(row["month"], row["count"]) for row in appearances],
-        },
-    )
+    return {
+        "offices": offices_held(speaker, turns),
+        "turn_count": turns.count(),
+        "transcript_count": transcripts.count(),
+        "top_topics": list(top_topics),
+        "appearances": [(row["month"], row["count"]) for row in appearances],
+    }

@@ -210,6 +210,29 @@ def test_a_renamed_speaker_topic_or_new_alias_is_a_new_version(archive):
     assert data_version() == before
 
 
+def test_offices_loaded_or_edited_are_a_new_version(archive):
+    """People's offices change what speaker: finds and a person's page: the people dataset's
+    bulk load moves the version, as an office edited in the admin does (and a load that adds
+    nothing leaves it)."""
+    from archive.people.models import Post
+    from archive.people.popolo import load_people
+
+    dataset = {
+        "organizations": [{"id": "talks-office", "name": "Office of the Talks"}],
+        "posts": [{"id": "talks-envoy", "label": "Envoy", "organization_id": "talks-office"}],
+    }
+    before = data_version()
+    load_people(dataset)
+    assert data_version() > before
+    before = data_version()
+    load_people(dataset)  # nothing new
+    assert data_version() == before
+    post = Post.objects.get(identifier="talks-envoy")
+    post.label = "Special Envoy"
+    post.save()
+    assert data_version() > before
+
+
 def test_the_version_moves_in_the_changes_own_transaction(archive):
     before = data_version()
     with pytest.raises(RuntimeError), transaction.atomic():

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
+from archive.caching import bump_data_version
 from archive.ingest.labels import label_key
 from archive.models import Speaker, SpeakerAlias
 from archive.people.models import Membership, Organization, Post
@@ -76,6 +77,9 @@ def load_people(data: dict | None = None, *, using: str = "default") -> LoadRepo
         data.get("persons", []), by_person, post_entries, org_names, using, report
     )
     _load_memberships(data.get("memberships", []), people, posts, using, report)
+    if report.organizations or report.posts or report.memberships or report.other_names:
+        # Saved in bulk, without signals: offices change people's pages and what speaker: finds.
+        bump_data_version(using)
     return report
 
 

@@ -16,7 +16,8 @@ the same whoever asks, on the primary or on a replica.)
 
 What is counted over the whole archive for lists and the home page (statements by speaker and by
 topic: archive.counts) is kept per version as well (`per_version`), in the cache with CACHE_URL
-and in each process without it: at a million statements it takes about a second to count.
+and in each process without it (outside transactions): at a million statements it takes about
+a second to count.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ import functools
 import hashlib
 import json
 import logging
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -136,27 +139,30 @@ def cached_search(view: Callable) -> Callable:
 
 # --- Whatever is counted over the whole archive --------------------------------------------------
 
-_held: dict[tuple[str, str], tuple[tuple, object]] = {}  # (kind, alias): (key, value)
+HELD_KINDS = 256  # what one process keeps of one version: the archive's counts, pages' counts
+# alias: (the version its values are kept for, {kind: value} with the latest used last)
+_held: dict[str, tuple[int, OrderedDict[str, object]]] = {}
+_holding = threading.Lock()  # a threaded server's requests share _held
 
 
 def per_version(
     kind: str, compute: Callable[[], T], using: str, *, if_kept: Callable[[], T] | None = None
 ) -> T:
-    """compute() once per data version of the database `using`: kept in Django's cache when
-    CACHE_URL is set (shared by every worker), else in this process (the latest version of each
-    kind). Inside a transaction it is kept for that transaction only (and for its savepoint: a
-    version seen there may be rolled back and reached again by other changes). With `if_kept`,
-    what is kept for this version, else if_kept() (and nothing is computed or kept)."""
+    """compute() once per data version of the database `using`, kept in Django's cache when
+    CACHE_URL is set (shared by every worker), else in this process (the latest version only,
+    and of it the HELD_KINDS kinds used last). With `if_kept`: what is kept for this version,
+    else if_kept() (nothing is computed or kept).
+
+    Nothing is kept inside a transaction: a version it reaches can be rolled back and reached
+    again by other changes (a test's every change is; a function under @atomic runs again)."""
     connection = connections[using]
-    version = data_version(using)
-    if not version:  # no version row (a database just flushed): nothing to key it by
+    version = data_version(using) if not connection.in_atomic_block else 0
+    if not version:  # in a transaction, or no version row (a database just flushed)
         return (if_kept or compute)()
-    if connection.in_atomic_block:
-        # The outermost block (held, and compared as itself) and the savepoints' names, unique
-        # within it: none of them comes back once rolled back.
-        key = (version, connection.atomic_blocks[0], *connection.savepoint_ids)
-    elif enabled():
-        key = _key(kind, version, connection.settings_dict["NAME"] or using)
+    if enabled():
+        settings_dict = connection.settings_dict
+        database = f"{settings_dict['NAME']}@{settings_dict['HOST']}:{settings_dict['PORT']}"
+        key = _key(kind, version, database)
         value = _read(key)
         if value is None:
             if if_kept:
@@ -164,15 +170,21 @@ def per_version(
             value = compute()
             _write(key, value)
         return value
-    else:
-        key = (version,)
-    held = _held.get((kind, using))
-    if held is not None and held[0] == key:
-        return held[1]
+    with _holding:
+        held_version, held = _held.get(using, (None, None))
+        if held_version != version:
+            held = OrderedDict()  # an older version's values go
+            _held[using] = (version, held)
+        if kind in held:
+            held.move_to_end(kind)
+            return held[kind]
     if if_kept:
         return if_kept()
     value = compute()
-    _held[(kind, using)] = (key, value)
+    with _holding:
+        held[kind] = value
+        while len(held) > HELD_KINDS:
+            held.popitem(last=False)
     return value
 
 

@@ -115,8 +115,9 @@ _COUNTED = {"by_speaker": _CountedSpeakers, "by_topic": _CountedTopics}
 
 def counted(queryset: models.QuerySet, by: str, *, only_counted: bool = False) -> models.QuerySet:
     """`queryset`, whose rows come with their `turn_count` from statement_counts() `by`
-    ("by_speaker", "by_topic"): a queryset still (filter, order and slice it as any other; the
-    counts are given to the rows it yields). `only_counted`: only rows with some statement."""
+    ("by_speaker", "by_topic"): a queryset still, filtered, ordered and sliced by its own fields
+    as any other (not by `turn_count`, which is given to the rows it yields: `ranked_by_count`
+    orders by it). `only_counted`: only rows with some statement."""
     if only_counted:
         counts = statement_counts(queryset.db, by)
         queryset = queryset.filter(pk__in=[pk for pk, n in counts.items() if n])
@@ -140,9 +141,10 @@ class RankedByCount(Sequence):
         self._counts = counts
         self._queryset = queryset.order_by()
         self._queryset._iterable_class = ModelIterable  # the counts are at hand: given below
-        keys = self._queryset.values_list("pk", *then)
-        ranked = sorted(keys, key=lambda row: (-counts.get(row[0], 0), *row[1:]))
-        self._ids = [row[0] for row in ranked]
+        # Ordered by `then` in the database (its collation, as the list by name is), then by
+        # count, a stable sort keeping that order among equal counts.
+        ids = self._queryset.order_by(*then).values_list("pk", flat=True)
+        self._ids = sorted(ids, key=lambda pk: -counts.get(pk, 0))
 
     def __len__(self) -> int:
         return len(self._ids)

@@ -212,15 +212,13 @@ def test_page_past_the_end_is_404(client, archive):
 def test_list_queries_do_not_grow_with_results(client, archive, django_assert_max_num_queries):
     people = {f"S{i}": make_speaker(f"Person {i}") for i in range(10)}
     make_transcript("Long", speakers=people, turns=[(f"S{i % 10}", f"Turn {i}") for i in range(60)])
-    # Speakers and topics add the counts over the archive: the data version, and the statements
-    # counted once for it (three queries; here in every test, a test's transaction being new).
-    for name, queries in [
-        ("archive:api_transcript_list", 4),
-        ("archive:api_turn_list", 4),
-        ("archive:api_speaker_list", 8),
-        ("archive:api_topic_list", 8),
+    for name in [
+        "archive:api_transcript_list",
+        "archive:api_turn_list",
+        "archive:api_speaker_list",
+        "archive:api_topic_list",
     ]:
-        with django_assert_max_num_queries(queries):
+        with django_assert_max_num_queries(4):
             response = client.get(reverse(name), {"page_size": 100})
         assert response.status_code == 200, name
         assert len(response.json()["results"]) > 1 or name == "archive:api_topic_list"

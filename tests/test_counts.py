@@ -89,6 +89,7 @@ def test_lists_give_each_row_its_count_and_rank_by_it():
     assert [t.name for t in Topic.objects.with_statements()] == ["Sanctions"]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_few_rows_count_their_own_statements_and_many_take_the_archives(
     django_assert_num_queries,
 ):
@@ -106,6 +107,16 @@ def test_a_few_rows_count_their_own_statements_and_many_take_the_archives(
     many = {s.pk: s.turn_count for s in Speaker.objects.with_turn_counts()}
     assert len(few) == FEW < len(many) and all(many[pk] == n for pk, n in few.items())
     assert [many[p.pk] for p in people] == [2, 2] + [1] * FEW
+
+
+def test_equal_counts_keep_the_order_by_name():
+    """Speakers with as many statements stay in the order of the list by name (the database's
+    collation, not Python's)."""
+    names = ["Bo Diaz", "Émile de Brun", "Zoe Adams", "Ann Cole"]  # made in another order
+    people = {f"P{i}": make_speaker(name) for i, name in enumerate(names)}
+    make_transcript("Talk", speakers=people, turns=[(label, "Yes.") for label in people])
+    by_name = [s.name for s in Speaker.objects.public().order_by("sort_name", "name", "pk")]
+    assert [s.name for s in Speaker.objects.public().by_turn_count()] == by_name
 
 
 def test_the_speaker_list_ranks_by_count_a_page_at_a_time(client):
@@ -157,24 +168,32 @@ def _home_statements(client) -> int:
     return int(re.search(r"<strong>([\d,]+)</strong> statements?", html)[1].replace(",", ""))
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_version_is_never_served_again():
-    """Inside one transaction a version rolled back is reached again by other changes: what was
-    counted under it before the rollback is not what the archive holds now."""
+    """A version rolled back is reached again by other changes (here a function under @atomic
+    that runs twice, the second time with other data): nothing counted inside a transaction is
+    kept, and what is kept outside one was counted from committed data."""
     calls = []
 
     def count_afters():
         calls.append(1)
         return Transcript.objects.filter(title="After").count()
 
+    @transaction.atomic
+    def add_and_count(title: str, fail: bool) -> int:
+        make_transcript(title, turns=[("A", "Two.")])
+        counted = per_version("afters", count_afters, DEFAULT_DB_ALIAS)
+        if fail:
+            raise RuntimeError
+        return counted
+
     make_transcript("Before", turns=[("A", "One.")])
-    with pytest.raises(RuntimeError), transaction.atomic():
-        make_transcript("Rolled back", turns=[("A", "Two.")])
-        assert per_version("afters", count_afters, DEFAULT_DB_ALIAS) == 0
-        raise RuntimeError
-    make_transcript("After", turns=[("A", "Two.")])  # as many changes: the same version again
+    with pytest.raises(RuntimeError):
+        add_and_count("Rolled back", fail=True)  # counts 0 under version v + n, rolled back
+    assert add_and_count("After", fail=False) == 1  # as many changes: v + n again
     assert per_version("afters", count_afters, DEFAULT_DB_ALIAS) == 1
     assert per_version("afters", count_afters, DEFAULT_DB_ALIAS) == 1
-    assert len(calls) == 2  # counted after the rollback, then kept
+    assert len(calls) == 3  # counted in each transaction, then once outside and kept
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,5 +1,6 @@
 """Curation in the admin, through the test client as a staff user."""
 
+import json
 import shutil
 
 import pytest
@@ -105,6 +106,24 @@ def test_editing_a_turns_speaker_marks_it_curated_and_edited_fields_are_recorded
     assert seed.turns.filter(speaker_curated=True).count() == 1
     # Recorded: who changed what, when.
     assert Version.objects.get_for_object(turn).first().revision.user.username == "curator"
+
+
+def test_a_participant_is_renamed_in_its_admin_and_a_person_chosen_in_who_speaks(staff, seed):
+    from archive.caching import data_version
+
+    galloni = seed.participations.get(speaker__name="Alessandra Galloni")
+    url = reverse("admin:archive_participant_change", args=[galloni.pk])
+    page = staff.get(url).content.decode()
+    assert reverse("admin:archive_transcript_who", args=[seed.pk]) in page
+    data = change_form_data(staff.get(url))
+    assert "speaker" not in data  # chosen in Who speaks, where the turns follow
+    data["labels"] = json.dumps(galloni.labels)  # a JSON field's text, as the browser sends it
+    data["role"] = "Editor-in-Chief, Reuters"
+    before = data_version()
+    assert staff.post(url, data).status_code == 302
+    galloni.refresh_from_db()
+    assert galloni.role == "Editor-in-Chief, Reuters"
+    assert data_version() > before  # shown with its statements: cached searches are left
 
 
 def test_publish_and_unpublish_actions(staff, seed):

@@ -35,6 +35,7 @@ from archive.people.curation import (
     set_participant_person,
     undo_merge,
 )
+from archive.search.indexing import reindex_turns
 
 
 def apply_who_choices(
@@ -254,6 +255,23 @@ class ParticipantAdmin(VersionAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("transcript__original_text")
+
+    def get_readonly_fields(self, request, obj=None):
+        # A person is chosen in the transcript's "Who speaks", where the turns follow the choice
+        # and a person already taking part keeps one participant (linked from the field's help).
+        return ("speaker", "who_speaks") if obj else ()
+
+    @admin.display(description="choose the person")
+    def who_speaks(self, obj):
+        url = reverse("admin:archive_transcript_who", args=[obj.transcript_id])
+        return format_html('<a href="{}">Who speaks in this transcript</a>', url)
+
+    def save_model(self, request, obj, form, change):
+        """Its name and role are shown with its statements, in searches too: they are indexed
+        again (and cached searches left behind: a new data version)."""
+        super().save_model(request, obj, form, change)
+        if change:
+            reindex_turns(obj.turns.values_list("pk", flat=True))
 
 
 # --- Every curator change -------------------------------------------------------------------------

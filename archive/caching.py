@@ -92,11 +92,11 @@ def _key(kind: str, version: int, identity: str) -> str:
 
 
 def _read(key: str):
-    """The cached value, or None, also when the cache does not answer: searches go on without."""
+    """The cached value, or None, also when the cache does not answer: pages go on without."""
     try:
         return cache.get(key)
     except Exception:
-        log.warning("The cache does not answer; searching without it", exc_info=True)
+        log.warning("The cache does not answer; going on without it", exc_info=True)
         return None
 
 

@@ -89,12 +89,9 @@ class _Counted(ModelIterable):
         using = self.queryset.db
         if not rows:
             return
-        if len(rows) <= FEW:
-            counts = statement_counts(using, self.counts_by, if_not_kept=lambda: None)
-            if counts is None:
-                counts = self.count_own(using, [row.pk for row in rows])
-        else:
-            counts = statement_counts(using, self.counts_by)
+        ids = [row.pk for row in rows]
+        own = (lambda: self.count_own(using, ids)) if len(ids) <= FEW else None
+        counts = statement_counts(using, self.counts_by, if_not_kept=own)
         for row in rows:
             row.turn_count = counts.get(row.pk, 0)
             yield row
